@@ -1,0 +1,40 @@
+# airace — set-up and everyday targets. `make demo` and `make test` work on a fresh machine
+# with Python 3.11 and access to PyPI: each creates .venv and installs what it needs.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test lint typecheck unit bench clean help
+
+help:
+	@echo "make demo       set up and run the main job (release-count sensitivity table)"
+	@echo "make test       set up and run lint, type check and the whole test suite"
+	@echo "make bench      time the CLI cold start and cadence over 1M synthetic releases"
+	@echo "make clean      remove the virtual environment and caches"
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/airace cadence --as-of 2026-03-03 --window 14M --labs deepseek,openai,anthropic,google --sensitivity
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest
+
+test: lint typecheck unit
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_cadence.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info

@@ -1,0 +1,3 @@
+from airace.cli import main
+
+main()

@@ -1,0 +1,81 @@
+"""The ``airace`` command line.
+
+Subcommands live in their own modules and are imported only when invoked, so that
+``airace --help`` starts without loading pandas or DuckDB.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+import click
+
+from airace import __version__
+
+# name -> (module, attribute, one-line help shown by `airace --help`)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "releases": ("airace.cli.releases", "releases", "List model releases with filters."),
+    "cadence": ("airace.cli.cadence", "cadence", "Count launches per lab or country under counting rules."),
+    "rules": ("airace.cli.rules", "rules", "Counting rules: list the bundled ones."),
+    "data": ("airace.cli.data", "data", "Curated data: validate, describe, rebuild the catalog."),
+}
+
+
+class LazyGroup(click.Group):
+    """A click group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module, attr, _ = COMMANDS[name]
+        return getattr(importlib.import_module(module), attr)  # type: ignore[no-any-return]
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="airace")
+def cli() -> None:
+    """airace: reproducible numbers about the AI race.
+
+    Every figure comes from sourced data with its definition on the table.
+
+    \b
+    Examples:
+      airace cadence --as-of 2026-03-03 --window 14M --labs deepseek,openai --sensitivity
+      airace releases --lab deepseek --since 2025-01-01
+      airace data validate
+    """
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: user mistakes become one line on stderr and a non-zero exit code."""
+    from airace.errors import AiraceError
+
+    try:
+        cli.main(args=argv, prog_name="airace", standalone_mode=False)
+    except AiraceError as exc:
+        click.echo(f"error: {exc.line()}", err=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except BrokenPipeError:
+        sys.exit(0)
+
+
+def run(*args: Any) -> None:  # pragma: no cover - convenience for python -m
+    main(list(args))

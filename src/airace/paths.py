@@ -1,0 +1,33 @@
+"""Where airace keeps its files: ``AIRACE_HOME`` (default: the per-user data directory)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from airace.dictionary import data_dir
+
+
+def home() -> Path:
+    configured = os.environ.get("AIRACE_HOME")
+    if configured:
+        return Path(configured).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("airace", appauthor=False))
+
+
+def catalog_path() -> Path:
+    """The DuckDB catalog file; ``AIRACE_CATALOG`` overrides its location."""
+    configured = os.environ.get("AIRACE_CATALOG")
+    return Path(configured).expanduser() if configured else home() / "catalog.duckdb"
+
+
+def curated_dir() -> Path:
+    """Curated tables: the package's own, or ``AIRACE_DATA_DIR`` for a fork of the data."""
+    configured = os.environ.get("AIRACE_DATA_DIR")
+    return Path(configured).expanduser() if configured else data_dir()
+
+
+def snapshots_dir() -> Path:
+    return home() / "snapshots"

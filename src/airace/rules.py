@@ -1,0 +1,129 @@
+"""Counting rules: declarative YAML that says which releases count and how launches collapse.
+
+A claim like "DeepSeek launched 1 model, OpenAI 5" is only meaningful under a counting rule.
+Rules are data, not code, so users can write their own and every count names its rule.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from airace.dictionary import SLUG_RE, data_dir, load_dictionary
+from airace.errors import AiraceError
+from airace.yamlfile import parse_model, read_yaml
+
+Scalar = str | bool | int | float
+Condition = dict[str, Scalar | list[Scalar]]
+
+
+class Collapse(BaseModel):
+    """Launches of the same group (org + ``by`` columns) close together count once."""
+
+    model_config = ConfigDict(extra="forbid")
+    by: list[str] = Field(default_factory=lambda: ["family_id"])
+    within_days: int | None = Field(
+        default=None,
+        ge=0,
+        description="A launch at most this many days after the previous launch of the same "
+        "group collapses into it; null counts each group once per window.",
+    )
+
+
+class CountingRule(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    title: str
+    description: str
+    include: Condition = Field(default_factory=dict)
+    exclude: Condition = Field(default_factory=dict)
+    collapse: Collapse | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not SLUG_RE.match(value):
+            raise ValueError("must be a lowercase id (letters, digits, '.', '_', '-')")
+        return value
+
+    def columns(self) -> set[str]:
+        """Release columns the rule needs; a source without them cannot use the rule."""
+        cols = set(self.include) | set(self.exclude) | {"release_date", "org_id", "model_id"}
+        if self.collapse:
+            cols |= set(self.collapse.by)
+        return cols
+
+    def describe(self) -> str:
+        parts = []
+        for key, cond in (("include", self.include), ("exclude", self.exclude)):
+            for col, val in cond.items():
+                shown = ", ".join(map(str, val)) if isinstance(val, list) else str(val)
+                parts.append(f"{key} {col} in [{shown}]" if isinstance(val, list)
+                             else f"{key} {col} = {shown}")
+        if self.collapse:
+            within = ("once per window" if self.collapse.within_days is None
+                      else f"within {self.collapse.within_days} days")
+            parts.append(f"collapse by {'+'.join(self.collapse.by)} {within}")
+        return "; ".join(parts) or "every release"
+
+
+def _check_fields(rule: CountingRule, path: Path) -> None:
+    """Conditions must name release columns and use values those columns can hold."""
+    from airace.tables import load_meta
+
+    dictionary = load_dictionary()
+    release_cols = set(load_meta("releases").columns)
+    for key, cond in (("include", rule.include), ("exclude", rule.exclude)):
+        for col, val in cond.items():
+            if col not in release_cols:
+                raise AiraceError(f"{col!r} is not a releases column", file=str(path),
+                                  field=f"{key}.{col}")
+            f = dictionary[col]
+            values = val if isinstance(val, list) else [val]
+            for v in values:
+                if f.type in {"enum", "set"} and str(v) not in f.values:
+                    raise AiraceError(f"{v!r} is not one of: {', '.join(f.values)}",
+                                      file=str(path), field=f"{key}.{col}")
+                if f.type == "bool" and not isinstance(v, bool):
+                    raise AiraceError(f"{v!r} is not true or false", file=str(path),
+                                      field=f"{key}.{col}")
+    if rule.collapse:
+        for col in rule.collapse.by:
+            if col not in release_cols:
+                raise AiraceError(f"{col!r} is not a releases column", file=str(path),
+                                  field="collapse.by")
+
+
+def load_rule_file(path: Path) -> CountingRule:
+    data: Any = read_yaml(path)
+    if not isinstance(data, dict):
+        raise AiraceError("a counting rule must be a YAML mapping", file=str(path))
+    rule = parse_model(CountingRule, data, path)
+    _check_fields(rule, path)
+    return rule
+
+
+def rules_dir() -> Path:
+    return data_dir() / "rules"
+
+
+@cache
+def bundled_rules() -> tuple[CountingRule, ...]:
+    """The bundled rules, ordered from strictest to loosest (their file names sort so)."""
+    return tuple(load_rule_file(p) for p in sorted(rules_dir().glob("*.yaml")))
+
+
+def resolve_rule(name_or_path: str) -> CountingRule:
+    """A bundled rule by name, or a rule file by path."""
+    for rule in bundled_rules():
+        if rule.name == name_or_path:
+            return rule
+    path = Path(name_or_path)
+    if path.suffix in {".yaml", ".yml"} or path.exists():
+        return load_rule_file(path)
+    names = ", ".join(r.name for r in bundled_rules())
+    raise AiraceError(f"unknown rule {name_or_path!r}; bundled rules: {names} "
+                      "(or give a path to a rule .yaml file)")

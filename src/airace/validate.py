@@ -1,0 +1,310 @@
+"""Validation of the curated tables: types, keys, provenance and plausibility.
+
+Type checks happen while reading (:mod:`airace.tables`); this module adds the checks that
+need whole rows or several tables. Every plausibility rule carries a written reason so a
+contributor who trips it learns why the rule exists, not just that it fired.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from airace.tables import PROVENANCE_COLUMNS, Problem, Table, read_all
+
+Row = dict[str, Any]
+Tables = dict[str, Table]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A plausibility rule over one table's rows."""
+
+    table: str
+    name: str
+    field: str
+    reason: str
+    check: Callable[[Row, Tables], str | None]  # returns a message when the row breaks it
+
+
+def _lower(row: Row, a: str, b: str, what: str) -> str | None:
+    if row.get(a) is not None and row.get(b) is not None and row[a] > row[b]:
+        return f"{a} {row[a]} is greater than {b} {row[b]} ({what})"
+    return None
+
+
+def _index(tables: Tables, name: str, key: str) -> dict[Any, Row]:
+    """Rows of one table by key, built once per validation run."""
+    table = tables.get(name)
+    if table is None:
+        return {}
+    cache = table.__dict__.setdefault("_index", {})
+    if key not in cache:
+        cache[key] = {row.get(key): row for row in table.rows}
+    return cache[key]
+
+
+def _org_founded(row: Row, tables: Tables) -> str | None:
+    org = _index(tables, "orgs", "org_id").get(row.get("org_id"))
+    founded = org.get("founded_date") if org else None
+    if founded is not None and row.get("release_date") is not None:
+        if row["release_date"] < founded:
+            return (f"release_date {row['release_date']} is before {org['org_id']} was "
+                    f"founded ({founded})")
+    return None
+
+
+def _month_first(field: str) -> Callable[[Row, Tables], str | None]:
+    def check(row: Row, tables: Tables) -> str | None:
+        value = row.get(field)
+        if row.get("date_precision") == "month" and value is not None and value.day != 1:
+            return f"{field} {value} has date_precision month but is not the 1st of the month"
+        return None
+
+    return check
+
+
+def _announced_before(row: Row, tables: Tables) -> str | None:
+    ann, rel = row.get("announced_date"), row.get("release_date")
+    if ann is not None and rel is not None and ann >= rel:
+        return f"announced_date {ann} is not earlier than release_date {rel}"
+    return None
+
+
+def _not_after_retrieved(field: str) -> Callable[[Row, Tables], str | None]:
+    def check(row: Row, tables: Tables) -> str | None:
+        value, seen = row.get(field), row.get("retrieved_date")
+        if value is not None and seen is not None and value > seen:
+            return f"{field} {value} is after retrieved_date {seen}"
+        return None
+
+    return check
+
+
+def _estimate_explained(row: Row, tables: Tables) -> str | None:
+    if row.get("evidence_type") == "estimate" and not row.get("notes"):
+        return "evidence_type is estimate but notes do not give the method"
+    return None
+
+
+def _sparse_ge_dense(row: Row, tables: Tables) -> str | None:
+    for prec in ("bf16", "fp8", "fp4"):
+        dense, sparse = row.get(f"dense_{prec}_flops"), row.get(f"sparse_{prec}_flops")
+        if dense is not None and sparse is not None and sparse < dense:
+            return f"sparse_{prec}_flops {sparse:g} is below dense_{prec}_flops {dense:g}"
+    dense, sparse = row.get("dense_int8_ops"), row.get("sparse_int8_ops")
+    if dense is not None and sparse is not None and sparse < dense:
+        return f"sparse_int8_ops {sparse:g} is below dense_int8_ops {dense:g}"
+    return None
+
+
+def _controlled_since(row: Row, tables: Tables) -> str | None:
+    if row.get("export_controlled_since_date") and row.get("is_us_export_controlled") is False:
+        return "export_controlled_since_date is set but is_us_export_controlled is false"
+    return None
+
+
+def _score_in_scale(row: Row, tables: Tables) -> str | None:
+    value, lo, hi = row.get("score"), row.get("scale_min"), row.get("scale_max")
+    if value is None or lo is None or hi is None:
+        return None
+    if not lo <= value <= hi:
+        return f"score {value} is outside the scale [{lo:g}, {hi:g}]"
+    return None
+
+
+def _score_after_announcement(row: Row, tables: Tables) -> str | None:
+    rel = _index(tables, "releases", "model_id").get(row.get("model_id"))
+    reported = row.get("reported_date")
+    if rel is None or reported is None:
+        return None
+    first = rel.get("announced_date") or rel.get("release_date")
+    if first is not None and reported < first:
+        return f"reported_date {reported} is before {rel['model_id']} was announced ({first})"
+    return None
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("releases", "release-not-after-retrieval", "release_date",
+         "A launch cannot be documented before it happened; a date after retrieved_date is a "
+         "typo or a planned date recorded as fact.", _not_after_retrieved("release_date")),
+    Rule("releases", "announced-before-release", "announced_date",
+         "announced_date is recorded only when the announcement came before availability.",
+         _announced_before),
+    Rule("releases", "release-after-founding", "release_date",
+         "A lab cannot release a model before it existed.", _org_founded),
+    Rule("releases", "month-precision-first-day", "release_date",
+         "Month-precision dates are stored as the 1st of the month so that nobody mistakes "
+         "them for a known day.", _month_first("release_date")),
+    Rule("releases", "active-le-total-params", "active_params_billion",
+         "A mixture-of-experts model activates a subset of its parameters, never more.",
+         lambda r, t: _lower(r, "active_params_billion", "total_params_billion",
+                             "active parameters cannot exceed total parameters")),
+    Rule("scores", "score-within-scale", "score",
+         "A score outside its stated scale means a wrong scale or a typo.", _score_in_scale),
+    Rule("scores", "reported-after-announcement", "reported_date",
+         "A published result for a model cannot predate the model's announcement.",
+         _score_after_announcement),
+    Rule("chips", "sparse-ge-dense", "sparse_bf16_flops",
+         "Structured sparsity doubles peak throughput; a sparse figure below the dense one "
+         "means the two were swapped.", _sparse_ge_dense),
+    Rule("chips", "price-low-le-high", "price_usd_low",
+         "A price range must be ordered.",
+         lambda r, t: _lower(r, "price_usd_low", "price_usd_high", "range is reversed")),
+    Rule("chips", "controlled-since-needs-control", "export_controlled_since_date",
+         "A control date only makes sense for a controlled chip.", _controlled_since),
+    Rule("systems", "compute-cabinets-le-total", "cabinets_compute",
+         "Compute cabinets are a subset of all cabinets.",
+         lambda r, t: _lower(r, "cabinets_compute", "cabinets_total",
+                             "compute cabinets are part of the total")),
+    Rule("systems", "it-power-le-all-in", "it_power_kw",
+         "All-in power includes the IT load, so it cannot be lower.",
+         lambda r, t: _lower(r, "it_power_kw", "all_in_power_kw",
+                             "all-in power includes IT power")),
+    Rule("events", "event-not-after-retrieval", "event_date",
+         "An event cannot be documented before it happened.",
+         _not_after_retrieved("event_date")),
+    Rule("events", "event-month-precision-first-day", "event_date",
+         "Month-precision dates are stored as the 1st of the month.",
+         _month_first("event_date")),
+)
+
+PROVENANCE_RULES = (
+    ("estimate-explained", "notes",
+     "An estimate must say how it was made (DESIGN: mark estimates as estimates).",
+     _estimate_explained),
+)
+
+
+def _key_problems(tables: Tables) -> Iterator[Problem]:
+    for table in tables.values():
+        pk = table.meta.primary_key
+        if not pk:
+            continue
+        seen: dict[tuple[Any, ...], int] = {}
+        for i, row in enumerate(table.rows):
+            key = tuple(row.get(c) for c in pk)
+            if any(k is None for k in key):
+                continue  # already reported as a required field
+            if key in seen:
+                first = table.lines[seen[key]]
+                yield Problem(table.name, table.label(i), ",".join(pk),
+                              f"duplicate primary key {key if len(key) > 1 else key[0]!r} "
+                              f"(first at line {first})", "primary-key")
+            else:
+                seen[key] = i
+
+
+def _foreign_key_problems(tables: Tables) -> Iterator[Problem]:
+    for table in tables.values():
+        for col, target in table.meta.foreign_keys.items():
+            target_table, target_col = target.split(".")
+            if target_table not in tables:
+                continue
+            valid = {r.get(target_col) for r in tables[target_table].rows}
+            for i, row in enumerate(table.rows):
+                value = row.get(col)
+                if value is not None and value not in valid:
+                    yield Problem(table.name, table.label(i), col,
+                                  f"{value!r} is not a known {target_table}.{target_col}",
+                                  "foreign-key")
+
+
+def _field_source_problems(tables: Tables) -> Iterator[Problem]:
+    fs = tables.get("field_sources")
+    if fs is None:
+        return
+    for i, row in enumerate(fs.rows):
+        target = tables.get(row.get("table") or "")
+        if target is None:
+            yield Problem("field_sources", fs.label(i), "table",
+                          f"{row.get('table')!r} is not a curated table", "foreign-key")
+            continue
+        if row.get("field") not in target.meta.columns:
+            yield Problem("field_sources", fs.label(i), "field",
+                          f"{row.get('field')!r} is not a column of {target.name}",
+                          "foreign-key")
+        key_col = target.meta.row_label
+        ids = {r.get(key_col) for r in target.rows}
+        if row.get("row_id") not in ids:
+            yield Problem("field_sources", fs.label(i), "row_id",
+                          f"{row.get('row_id')!r} is not a {key_col} of {target.name}",
+                          "foreign-key")
+
+
+def _alias_problems(tables: Tables) -> Iterator[Problem]:
+    orgs = tables.get("orgs")
+    if orgs is None:
+        return
+    owner: dict[str, str] = {}
+    for i, row in enumerate(orgs.rows):
+        names = [row.get("org_name") or "", *(row.get("aliases") or ())]
+        for name in names:
+            key = name.casefold()
+            if key in owner and owner[key] != row["org_id"]:
+                yield Problem("orgs", orgs.label(i), "aliases",
+                              f"alias {name!r} is also used by {owner[key]!r}; an alias must "
+                              "name one organisation", "alias")
+            owner.setdefault(key, row["org_id"])
+
+
+def _rule_problems(tables: Tables) -> Iterator[Problem]:
+    for rule in RULES:
+        table = tables.get(rule.table)
+        if table is None:
+            continue
+        for i, row in enumerate(table.rows):
+            message = rule.check(row, tables)
+            if message:
+                yield Problem(rule.table, table.label(i), rule.field,
+                              f"{message} — {rule.reason}", rule.name)
+    for table in tables.values():
+        if "source_url" not in table.meta.columns:
+            continue
+        for name, field, reason, check in PROVENANCE_RULES:
+            for i, row in enumerate(table.rows):
+                message = check(row, tables)
+                if message:
+                    yield Problem(table.name, table.label(i), field, f"{message} — {reason}",
+                                  name)
+
+
+def _provenance_declared(tables: Tables) -> Iterator[Problem]:
+    for table in tables.values():
+        if table.name in {"model_aliases"}:
+            continue
+        for col in PROVENANCE_COLUMNS:
+            if col not in table.meta.columns:
+                yield Problem(table.name, None, col,
+                              "provenance column is missing: every curated row cites its source",
+                              "provenance")
+        for col in ("source_url", "retrieved_date", "evidence_type", "confidence"):
+            if col in table.meta.columns and not table.meta.columns[col]:
+                yield Problem(table.name, None, col,
+                              "provenance column must be declared required", "provenance")
+
+
+def validate(folder: Path | None = None, today: dt.date | None = None) -> list[Problem]:
+    """Every problem in the curated tables of ``folder`` (the package data by default)."""
+    problems: list[Problem] = []
+    tables = read_all(folder, problems)
+    problems.extend(_provenance_declared(tables))
+    problems.extend(_key_problems(tables))
+    problems.extend(_foreign_key_problems(tables))
+    problems.extend(_field_source_problems(tables))
+    problems.extend(_alias_problems(tables))
+    problems.extend(_rule_problems(tables))
+    today = today or dt.date.today()
+    for table in tables.values():
+        if "retrieved_date" not in table.meta.columns:
+            continue
+        for i, row in enumerate(table.rows):
+            seen = row.get("retrieved_date")
+            if seen is not None and seen > today:
+                problems.append(Problem(table.name, table.label(i), "retrieved_date",
+                                        f"{seen} is in the future (today is {today})",
+                                        "retrieved-not-future"))
+    return problems
