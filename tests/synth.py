@@ -19,7 +19,7 @@ def releases(rows: list[tuple[str, str, str, str, str, bool, str]]) -> pd.DataFr
 
 
 def rule(name: str, types: list[str] | None = None, main: bool | None = None,
-         within: int | None | str = "none") -> CountingRule:
+         within: int | str | None = "none") -> CountingRule:
     include: dict[str, object] = {}
     if types is not None:
         include["release_type"] = types

@@ -1,6 +1,7 @@
 """Invariants of cadence that must hold for any release table (hypothesis)."""
 
 import datetime as dt
+import itertools
 
 import pandas as pd
 from hypothesis import given, settings
@@ -77,7 +78,7 @@ def test_looser_nested_rules_never_count_fewer(rows):
     frame = make(rows)
     end = START + dt.timedelta(days=200)
     results = [counts(frame, r, START, end) for r in RULES]
-    for strict, loose in zip(results, results[1:], strict=False):
+    for strict, loose in itertools.pairwise(results):
         for lab in strict:
             assert loose[lab] >= strict[lab]
 

@@ -95,7 +95,7 @@ def test_output_file_is_written_whole(tmp_path: Path):
 def test_rules_list():
     code, out, _ = run_cli("rules", "list", "--format", "json")
     assert code == 0
-    assert [r["name"] for r in json.loads(out)][0] == "main-generations"
+    assert json.loads(out)[0]["name"] == "main-generations"
 
 
 def test_every_command_has_help_with_an_example():

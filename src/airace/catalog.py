@@ -136,7 +136,7 @@ def build(path: Path | None = None, folder: Path | None = None) -> str:
         con.execute("CREATE OR REPLACE TABLE curated_tables (name VARCHAR, title VARCHAR, "
                     "licence VARCHAR, rows BIGINT, description VARCHAR)")
         for table in tables.values():
-            frame = table_frame(table)  # noqa: F841  (read by DuckDB below)
+            frame = table_frame(table)
             con.execute(_create_sql(table))
             if len(frame):
                 con.register("_frame", frame)

@@ -48,12 +48,10 @@ def _index(tables: Tables, name: str, key: str) -> dict[Any, Row]:
 
 
 def _org_founded(row: Row, tables: Tables) -> str | None:
-    org = _index(tables, "orgs", "org_id").get(row.get("org_id"))
-    founded = org.get("founded_date") if org else None
-    if founded is not None and row.get("release_date") is not None:
-        if row["release_date"] < founded:
-            return (f"release_date {row['release_date']} is before {org['org_id']} was "
-                    f"founded ({founded})")
+    org = _index(tables, "orgs", "org_id").get(row.get("org_id")) or {}
+    founded, released = org.get("founded_date"), row.get("release_date")
+    if founded is not None and released is not None and released < founded:
+        return f"release_date {released} is before {org['org_id']} was founded ({founded})"
     return None
 
 
@@ -227,7 +225,7 @@ def _field_source_problems(tables: Tables) -> Iterator[Problem]:
             yield Problem("field_sources", fs.label(i), "field",
                           f"{row.get('field')!r} is not a column of {target.name}",
                           "foreign-key")
-        key_col = target.meta.row_label
+        key_col = target.meta.row_label or target.meta.primary_key[0]
         ids = {r.get(key_col) for r in target.rows}
         if row.get("row_id") not in ids:
             yield Problem("field_sources", fs.label(i), "row_id",

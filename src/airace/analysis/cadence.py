@@ -102,8 +102,8 @@ def count_launches(
     window = releases.loc[in_window]
     kept = window.loc[rule_mask(window, rule)].copy()
     kept["_day"] = (pd.to_datetime(kept["release_date"]) - pd.Timestamp("1970-01-01")).dt.days
-    collapse_by = ["org_id", *rule.collapse.by] if rule.collapse else None
-    if collapse_by:
+    if rule.collapse is not None:
+        collapse_by = ["org_id", *rule.collapse.by]
         kept = kept.sort_values([*collapse_by, "_day", "model_id"], kind="mergesort")
         key_codes = kept.groupby(collapse_by, sort=False, dropna=False).ngroup().to_numpy()
         starts = collapse_starts(key_codes, kept["_day"].to_numpy(), rule.collapse.within_days)

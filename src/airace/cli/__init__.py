@@ -17,9 +17,19 @@ from airace import __version__
 # name -> (module, attribute, one-line help shown by `airace --help`)
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "releases": ("airace.cli.releases", "releases", "List model releases with filters."),
-    "cadence": ("airace.cli.cadence", "cadence", "Count launches per lab or country under counting rules."),
+    "cadence": ("airace.cli.cadence", "cadence",
+                "Count launches per lab or country under counting rules."),
     "rules": ("airace.cli.rules", "rules", "Counting rules: list the bundled ones."),
-    "data": ("airace.cli.data", "data", "Curated data: validate, describe, rebuild the catalog."),
+    "data": ("airace.cli.data", "data",
+             "Curated data: validate, describe, rebuild the catalog."),
+    "import": ("airace.cli.imports", "import_",
+               "Import an upstream file (Epoch AI, LMArena, OpenRouter)."),
+    "sources": ("airace.cli.sources", "sources",
+                "List imported snapshots and unmatched names."),
+    "update": ("airace.cli.update", "update",
+               "Download the newest upstream files and import them."),
+    "compare-dates": ("airace.cli.compare", "compare_dates",
+                      "Curated release dates vs an imported source."),
 }
 
 
@@ -33,7 +43,8 @@ class LazyGroup(click.Group):
         if name not in COMMANDS:
             return None
         module, attr, _ = COMMANDS[name]
-        return getattr(importlib.import_module(module), attr)  # type: ignore[no-any-return]
+        command: click.Command = getattr(importlib.import_module(module), attr)
+        return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]

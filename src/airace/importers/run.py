@@ -1,0 +1,209 @@
+"""Importing one upstream file into the catalog, all or nothing.
+
+Parsing happens before anything is written; the raw file goes to the snapshot store; then
+the snapshot row, its data rows and its unmatched names are inserted in one DuckDB
+transaction. A failure or a kill before COMMIT leaves the catalog exactly as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from airace.errors import AiraceError
+from airace.importers import epoch, lmarena, openrouter
+from airace.importers.crosswalk import Crosswalk
+from airace.importers.parsed import Parsed, Publisher
+from airace.importers.store import SnapshotMeta, content_hash, keep, now, snapshot_id
+
+TEXT, DOUBLE, DATE, BOOL, LIST, BIGINT = "VARCHAR", "DOUBLE", "DATE", "BOOLEAN", "VARCHAR[]", \
+    "BIGINT"
+
+_PROVENANCE = [("snapshot_id", TEXT), ("source", TEXT), ("line", BIGINT)]
+_NAMES = [("external_id", TEXT), ("model_name", TEXT), ("organization", TEXT),
+          ("org_ids", LIST), ("country_raw", TEXT), ("countries", LIST), ("model_id", TEXT)]
+
+SCHEMAS: dict[str, list[tuple[str, str]]] = {
+    "snapshots": [
+        ("snapshot_id", TEXT), ("kind", TEXT), ("variant", TEXT), ("file_name", TEXT),
+        ("sha256", TEXT), ("bytes", BIGINT), ("rows", BIGINT), ("imported_at", TEXT),
+        ("accessed_date", DATE), ("producer", TEXT), ("title", TEXT), ("url", TEXT),
+        ("licence", TEXT), ("citation", TEXT), ("min_date", DATE), ("max_date", DATE),
+        ("store_path", TEXT), ("notes", TEXT)],
+    "ext_models": [
+        *_PROVENANCE, *_NAMES, ("release_date", DATE), ("domain", TEXT),
+        ("parameters", DOUBLE), ("training_compute_flop", DOUBLE), ("accessibility", TEXT),
+        ("is_open_weights", BOOL), ("confidence", TEXT), ("link", TEXT), ("license", TEXT),
+        ("hugging_face_id", TEXT), ("context_length", BIGINT), ("input_modalities", LIST),
+        ("output_modalities", LIST), ("prompt_usd_per_mtok", DOUBLE),
+        ("completion_usd_per_mtok", DOUBLE), ("raw", TEXT)],
+    "ext_scores": [
+        *_PROVENANCE, ("metric", TEXT), *_NAMES, ("release_date", DATE), ("score", DOUBLE),
+        ("score_unit", TEXT), ("score_low", DOUBLE), ("score_high", DOUBLE),
+        ("stderr", DOUBLE), ("training_compute_flop", DOUBLE), ("accessibility", TEXT),
+        ("display_name", TEXT), ("confidence", TEXT), ("evaluated_date", DATE),
+        ("votes", DOUBLE), ("rank", BIGINT), ("raw", TEXT)],
+    "ext_hardware": [
+        ("snapshot_id", TEXT), ("line", BIGINT), ("hardware_name", TEXT),
+        ("manufacturer", TEXT), ("hardware_type", TEXT), ("release_date", DATE),
+        ("price_usd", DOUBLE), ("dense_fp64_flops", DOUBLE), ("dense_fp32_flops", DOUBLE),
+        ("dense_tf32_flops", DOUBLE), ("dense_bf16_flops", DOUBLE),
+        ("dense_fp16_flops", DOUBLE), ("dense_fp8_flops", DOUBLE),
+        ("dense_fp4_flops", DOUBLE), ("dense_int8_ops", DOUBLE), ("hbm_capacity_gb", DOUBLE),
+        ("hbm_bandwidth_tb_s", DOUBLE), ("scaleup_bandwidth_gb_s", DOUBLE), ("tdp_w", DOUBLE),
+        ("foundry", TEXT), ("die_area_mm2", DOUBLE), ("process_nm", DOUBLE),
+        ("transistors_billion", DOUBLE), ("tpp_bit_ops", DOUBLE), ("link", TEXT),
+        ("price_source", TEXT), ("raw", TEXT)],
+    "ext_clusters": [
+        ("snapshot_id", TEXT), ("line", BIGINT), ("name", TEXT), ("status", TEXT),
+        ("certainty", TEXT), ("country_raw", TEXT), ("countries", LIST), ("owner", TEXT),
+        ("first_operational_date", DATE), ("h100_equivalents", DOUBLE), ("chip_type", TEXT),
+        ("chip_quantity", DOUBLE), ("power_capacity_mw", DOUBLE),
+        ("hardware_cost_usd", DOUBLE), ("single_cluster", TEXT), ("sector", TEXT),
+        ("in_standard_analysis", BOOL), ("possible_duplicate", TEXT),
+        ("decommissioned_date", DATE), ("raw", TEXT)],
+    "unmatched": [("snapshot_id", TEXT), ("source", TEXT), ("name_kind", TEXT),
+                  ("name", TEXT), ("rows", BIGINT)],
+}
+
+
+@dataclass(frozen=True)
+class Kind:
+    """An import kind: how to read it and who publishes it."""
+
+    name: str
+    publisher: Publisher
+    parse: Callable[[Path, str, Crosswalk, str | None], Parsed]
+    takes_folder: bool = False
+
+
+def _epoch_models(path: Path, label: str, xw: Crosswalk, variant: str | None) -> Parsed:
+    chosen = variant or epoch.MODEL_VARIANTS.get(path.stem)
+    if chosen is None:
+        raise AiraceError(
+            "cannot tell which Epoch models file this is from its name; pass --variant "
+            f"({', '.join(epoch.MODEL_VARIANTS.values())})", file=label)
+    if chosen not in epoch.MODEL_VARIANTS.values():
+        raise AiraceError(f"unknown variant {chosen!r}; variants: "
+                          f"{', '.join(epoch.MODEL_VARIANTS.values())}")
+    return epoch.parse_models(path.read_bytes(), label, chosen, xw)
+
+
+KINDS: dict[str, Kind] = {
+    "epoch-models": Kind("epoch-models", epoch.MODELS, _epoch_models),
+    "epoch-hardware": Kind("epoch-hardware", epoch.HARDWARE,
+                           lambda p, lbl, xw, v: epoch.parse_hardware(p.read_bytes(), lbl, xw)),
+    "epoch-benchmarks": Kind("epoch-benchmarks", epoch.BENCHMARKS,
+                             lambda p, lbl, xw, v: epoch.parse_benchmarks(
+                                 epoch.benchmark_members(p), lbl, xw), takes_folder=True),
+    "epoch-eci": Kind("epoch-eci", epoch.BENCHMARKS,
+                      lambda p, lbl, xw, v: epoch.parse_eci(p.read_bytes(), lbl, xw)),
+    "epoch-clusters": Kind("epoch-clusters", epoch.CLUSTERS,
+                           lambda p, lbl, xw, v: epoch.parse_clusters(p.read_bytes(), lbl, xw)),
+    "lmarena": Kind("lmarena", lmarena.PUBLISHER,
+                    lambda p, lbl, xw, v: lmarena.parse(p.read_bytes(), lbl, xw)),
+    "openrouter": Kind("openrouter", openrouter.PUBLISHER,
+                       lambda p, lbl, xw, v: openrouter.parse(p.read_bytes(), lbl, xw)),
+}
+
+
+@dataclass
+class ImportResult:
+    snapshot_id: str
+    kind: str
+    variant: str
+    rows: int
+    upstream_rows: int
+    unmatched: list[tuple[str, str, int]] = field(default_factory=list)
+    already_imported: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def ensure_import_tables(con: Any) -> None:
+    for table, columns in SCHEMAS.items():
+        cols = ", ".join(f'"{name}" {sqltype}' for name, sqltype in columns)
+        con.execute(f'CREATE TABLE IF NOT EXISTS "{table}" ({cols})')
+
+
+def _insert(con: Any, table: str, rows: list[dict[str, Any]], sid: str) -> None:
+    import pandas as pd
+
+    columns = [name for name, _ in SCHEMAS[table]]
+    frame = pd.DataFrame.from_records(
+        [{c: (sid if c == "snapshot_id" else row.get(c)) for c in columns} for row in rows],
+        columns=columns)
+    con.register("_incoming", frame)
+    try:
+        con.execute(f'INSERT INTO "{table}" SELECT * FROM _incoming')
+    finally:
+        con.unregister("_incoming")
+
+
+def _pause_for_tests() -> None:
+    """Fault injection for the crash tests: hold the open transaction for a while."""
+    seconds = os.environ.get("AIRACE_TEST_PAUSE_BEFORE_COMMIT")
+    if seconds:
+        time.sleep(float(seconds))
+
+
+def import_path(kind: str, path: Path, *, variant: str | None = None,
+                accessed: dt.date | None = None, url: str | None = None) -> ImportResult:
+    """Import one upstream file (or Benchmarking Hub folder/zip) as a snapshot."""
+    from airace import catalog
+    from airace.importers.crosswalk import require_known_kind
+
+    require_known_kind(kind, list(KINDS))
+    spec = KINDS[kind]
+    path = path.expanduser()
+    if not path.exists():
+        raise AiraceError("file not found", file=str(path))
+    if path.is_dir() and not spec.takes_folder:
+        raise AiraceError(f"{kind} imports a file, not a folder", file=str(path))
+    label = str(path)
+    sha, size = content_hash(path)
+    sid = snapshot_id(kind, sha)
+    with catalog.connect(read_only=False) as con:
+        ensure_import_tables(con)
+        existing = con.execute("SELECT variant, rows FROM snapshots WHERE snapshot_id = ?",
+                               [sid]).fetchone()
+        if existing:
+            return ImportResult(sid, kind, existing[0], existing[1], existing[1],
+                                already_imported=True)
+        xw = Crosswalk.from_catalog(con)
+        parsed = spec.parse(path, label, xw, variant)
+        rows = sum(len(r) for r in parsed.rows.values())
+        low, high = parsed.date_range()
+        publisher = spec.publisher
+        meta = SnapshotMeta(
+            snapshot_id=sid, kind=kind, variant=parsed.variant, file_name=path.name,
+            sha256=sha, bytes=size, rows=rows, imported_at=now(),
+            accessed_date=(accessed or dt.date.today()).isoformat(),
+            producer=publisher.producer, title=publisher.title, url=url or publisher.url,
+            licence=publisher.licence, citation=publisher.citation,
+            min_date=low.isoformat() if low else None,
+            max_date=high.isoformat() if high else None, store_path="")
+        stored = keep(path, meta)
+        meta.store_path = str(stored)
+        unmatched = sorted(((k, n, c) for (k, n), c in xw.unmatched.items()),
+                           key=lambda t: (-t[2], t[0], t[1]))
+        con.execute("BEGIN TRANSACTION")
+        try:
+            _insert(con, "snapshots", [{**meta.__dict__, "notes": "\n".join(parsed.notes)}],
+                    sid)
+            for table, table_rows in parsed.rows.items():
+                _insert(con, table, table_rows, sid)
+            _insert(con, "unmatched", [
+                {"source": parsed.variant, "name_kind": k, "name": n, "rows": c}
+                for k, n, c in unmatched], sid)
+            _pause_for_tests()
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    return ImportResult(sid, kind, parsed.variant, rows, parsed.upstream_rows, unmatched,
+                        notes=parsed.notes)
