@@ -145,6 +145,9 @@ def build(path: Path | None = None, folder: Path | None = None) -> str:
             con.execute("INSERT INTO curated_tables VALUES (?, ?, ?, ?, ?)",
                         [table.name, table.meta.title, table.meta.licence, len(table.rows),
                          table.meta.description])
+        from airace.importers.run import recrosswalk
+
+        recrosswalk(con)
         con.execute("INSERT OR REPLACE INTO airace_meta VALUES ('curated_fingerprint', ?)",
                     [digest])
         con.execute("INSERT OR REPLACE INTO airace_meta VALUES ('curated_folder', ?)",

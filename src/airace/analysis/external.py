@@ -119,6 +119,7 @@ def compare_dates(
     columns = ["issue", "model_id", "org_id", "airace_name", "airace_date", "source_name",
                "source_date", "days_difference", "airace_source_url", "source_link"]
     out = pd.DataFrame.from_records(records, columns=columns)
+    out["days_difference"] = pd.to_numeric(out["days_difference"]).astype("Int64")
     out["abs_days"] = out["days_difference"].abs()
     out = out.sort_values(["issue", "abs_days", "org_id"], ascending=[True, False, True],
                           kind="mergesort").drop(columns="abs_days").reset_index(drop=True)

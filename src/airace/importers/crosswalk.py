@@ -39,6 +39,11 @@ def norm(name: str) -> str:
     return re.sub(r"[^a-z0-9.]", "", name.casefold())
 
 
+def loose(name: str) -> str:
+    """A looser key that also drops dots ("claude-3-5-sonnet" ~ "Claude 3.5 Sonnet")."""
+    return re.sub(r"[^a-z0-9]", "", name.casefold())
+
+
 @cache
 def country_code(name: str) -> str | None:
     """ISO alpha-2 code for a country name as datasets spell it (None when not a country)."""
@@ -82,10 +87,17 @@ class Crosswalk:
                 org_by_name.setdefault(name.casefold(), org_id)
                 org_by_name.setdefault(norm(name), org_id)
         model_by_name: dict[str, str] = {}
+        loose_keys: dict[str, set[str]] = {}
         for model_id, model_name in con.execute(
                 "SELECT model_id, model_name FROM releases ORDER BY release_date").fetchall():
             model_by_name.setdefault(norm(model_id), model_id)
             model_by_name.setdefault(norm(model_name), model_id)
+            for name in (model_id, model_name):
+                loose_keys.setdefault(loose(name), set()).add(model_id)
+        # the dot-less key is used only where it names a single model
+        for key, ids in loose_keys.items():
+            if len(ids) == 1:
+                model_by_name.setdefault("~" + key, next(iter(ids)))
         aliases = {}
         has_aliases = con.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_name='model_aliases'"
@@ -122,20 +134,42 @@ class Crosswalk:
                     codes.append(code)
         return codes
 
-    def model(self, name: str | None, source: str, *more: str | None) -> str | None:
-        """Our model_id for an external model name (alias table first), or None."""
-        for candidate in (name, *more):
+    def lookup(self, source: str, *names: str | None) -> str | None:
+        """Our model_id for the first of ``names`` that matches (alias table first)."""
+        for candidate in names:
             if not candidate:
                 continue
             hit = self.model_by_alias.get((source, candidate.casefold()))
             if hit:
                 return hit
-            hit = self.model_by_name.get(norm(candidate))
+            hit = self.model_by_name.get(norm(candidate)) or self.model_by_name.get(
+                "~" + loose(candidate))
             if hit:
                 return hit
-        if name:
-            self.unmatched[("model", name)] += 1
         return None
+
+    def resolve(self, row: dict[str, Any], count: bool = True) -> dict[str, Any]:
+        """Fill a row's org_ids, countries and model_id from its original names.
+
+        Rows keep ``organization``, ``country_raw``, ``match_names`` (candidate model names,
+        best first) and ``match_source`` (whose alias table applies), so the crosswalk can be
+        re-run whenever the curated aliases change.
+        """
+        org_ids = self.orgs(row.get("organization"), row.get("match_source") or "")
+        row["org_ids"] = org_ids
+        row["countries"] = self.countries(row.get("country_raw"), org_ids)
+        names = row.get("match_names") or []
+        row["model_id"] = self.lookup(row.get("match_source") or "", *names)
+        if row["model_id"] is None and names and count:
+            self.unmatched[("model", names[0])] += 1
+        return row
+
+    def model(self, name: str | None, source: str, *more: str | None) -> str | None:
+        """Like :meth:`lookup`, but an unmatched name is counted for the report."""
+        hit = self.lookup(source, name, *more)
+        if hit is None and name:
+            self.unmatched[("model", name)] += 1
+        return hit
 
 
 def require_known_kind(kind: str, known: list[str]) -> None:

@@ -212,16 +212,14 @@ def parse_models(data: bytes, label: str, variant: str, xw: Crosswalk) -> Parsed
     rows, _ = read_csv(MODELS_SPEC, data, label)
     parsed = Parsed("epoch-models", variant, upstream_rows=len(rows))
     for row in rows:
-        org_ids = xw.orgs(row["organization"], variant)
-        parsed.add("ext_models", {
+        parsed.add("ext_models", xw.resolve({
             **_base(row),
             "source": variant,
             "external_id": row["model_name"],
-            "org_ids": org_ids,
-            "countries": xw.countries(row["country_raw"], org_ids),
             "is_open_weights": _open_weights(row),
-            "model_id": xw.model(row["model_name"], "epoch"),
-        })
+            "match_source": "epoch",
+            "match_names": [row["model_name"]],
+        }))
     return parsed
 
 
@@ -255,20 +253,17 @@ def _score_rows(parsed: Parsed, spec: CsvSpec, data: bytes, label: str, metric: 
     rows, _ = read_csv(spec, data, label)
     parsed.upstream_rows += len(rows)
     for row in rows:
-        org_ids = xw.orgs(row["organization"], "epoch")
-        name = row.get("model_name") or row["external_id"]
         version = row["external_id"] or ""
-        parsed.add("ext_scores", {
+        names = [n for n in (version, row.get("model_name"), version.split("_")[0]) if n]
+        parsed.add("ext_scores", xw.resolve({
             **_base(row),
             "source": source,
             "metric": metric,
             "score_unit": unit,
-            "model_name": name,
-            "org_ids": org_ids,
-            "countries": xw.countries(row["country_raw"], org_ids),
-            "model_id": xw.model(row["external_id"], "epoch", row.get("model_name"),
-                                 version.split("_")[0]),
-        })
+            "model_name": row.get("model_name") or row["external_id"],
+            "match_source": "epoch",
+            "match_names": names,
+        }))
 
 
 def benchmark_members(path: Path) -> list[tuple[str, bytes]]:

@@ -77,7 +77,7 @@ def _parse_categories(doc: dict[str, Any], label: str, xw: Crosswalk, style: boo
                 raise AiraceError("entry has no numeric 'rating'", file=label,
                                   row=f"{category}/{key}", field="rating")
             parsed.upstream_rows += 1
-            parsed.add("ext_scores", {
+            row = {
                 "source": "lmarena",
                 "metric": _metric(category, style),
                 "score_unit": "Arena rating",
@@ -87,12 +87,11 @@ def _parse_categories(doc: dict[str, Any], label: str, xw: Crosswalk, style: boo
                 "score": float(entry["rating"]),
                 "score_low": entry.get("rating_q025"),
                 "score_high": entry.get("rating_q975"),
-                "model_id": xw.model(key, "lmarena") if category == "full" else
-                xw.model_by_name.get(key),
-                "org_ids": [],
-                "countries": [],
+                "match_source": "lmarena",
+                "match_names": [key],
                 "raw": json.dumps(entry),
-            })
+            }
+            parsed.add("ext_scores", xw.resolve(row, count=category == "full"))
     return parsed
 
 
@@ -102,20 +101,18 @@ def _parse_meta(doc: list[Any], label: str, xw: Crosswalk) -> Parsed:
         if not isinstance(entry, dict) or "model_api_name" not in entry:
             raise AiraceError("entry has no 'model_api_name' (layout changed?)", file=label,
                               row=f"item {i}", field="model_api_name")
-        org_ids = xw.orgs(entry.get("organization"), "lmarena")
-        parsed.add("ext_models", {
+        parsed.add("ext_models", xw.resolve({
             "source": "lmarena-meta",
             "line": i,
             "external_id": entry["model_api_name"],
             "model_name": entry.get("name") or entry["model_api_name"],
             "organization": entry.get("organization"),
-            "org_ids": org_ids,
-            "countries": xw.countries(None, org_ids),
             "license": entry.get("license"),
             "link": entry.get("model_source"),
-            "model_id": xw.model(entry["model_api_name"], "lmarena", entry.get("name")),
+            "match_source": "lmarena",
+            "match_names": [n for n in (entry["model_api_name"], entry.get("name")) if n],
             "raw": json.dumps(entry, ensure_ascii=False),
-        })
+        }))
     return parsed
 
 
@@ -127,8 +124,7 @@ def _parse_csv(data: bytes, label: str, xw: Crosswalk) -> Parsed:
     match = DATE_IN_NAME.search(label)
     file_date = dt.date.fromisoformat(match.group(1)) if match else None
     for row in rows:
-        org_ids = xw.orgs(row["organization"], "lmarena")
-        parsed.add("ext_scores", {
+        parsed.add("ext_scores", xw.resolve({
             "source": parsed.variant,
             "metric": "lmarena",
             "score_unit": "Arena rating",
@@ -136,11 +132,12 @@ def _parse_csv(data: bytes, label: str, xw: Crosswalk) -> Parsed:
             "external_id": row["external_id"],
             "model_name": row["external_id"],
             "organization": row["organization"],
-            "org_ids": org_ids,
-            "countries": xw.countries(None, org_ids),
             "score": row["score"],
+            "votes": row.get("votes"),
+            "rank": row.get("rank"),
             "evaluated_date": row["evaluated_date"] or file_date,
-            "model_id": xw.model(row["external_id"], "lmarena"),
+            "match_source": "lmarena",
+            "match_names": [row["external_id"]],
             "raw": json.dumps(row.get("_raw", {}), ensure_ascii=False),
-        })
+        }))
     return parsed

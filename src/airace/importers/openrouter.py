@@ -54,17 +54,14 @@ def parse(data: bytes, label: str, xw: Crosswalk) -> Parsed:
             raise AiraceError(f"{created!r} is not a Unix timestamp", file=label,
                               row=f"item {i} ({model['id']})", field="created")
         vendor = str(model["id"]).split("/")[0].lstrip("~")
-        org_ids = xw.orgs(vendor, "openrouter")
         arch = model.get("architecture") or {}
         pricing = model.get("pricing") or {}
-        parsed.add("ext_models", {
+        parsed.add("ext_models", xw.resolve({
             "source": "openrouter",
             "line": i,
             "external_id": model["id"],
             "model_name": model["name"],
             "organization": vendor,
-            "org_ids": org_ids,
-            "countries": xw.countries(None, org_ids),
             "release_date": dt.datetime.fromtimestamp(created, dt.UTC).date(),
             "hugging_face_id": model.get("hugging_face_id") or None,
             "context_length": model.get("context_length"),
@@ -72,8 +69,9 @@ def parse(data: bytes, label: str, xw: Crosswalk) -> Parsed:
             "output_modalities": list(arch.get("output_modalities") or []),
             "prompt_usd_per_mtok": _price(pricing, "prompt"),
             "completion_usd_per_mtok": _price(pricing, "completion"),
-            "model_id": xw.model(str(model["id"]).split("/")[-1].split(":")[0], "openrouter",
-                                 model["name"].split(": ", 1)[-1]),
+            "match_source": "openrouter",
+            "match_names": [str(model["id"]), str(model["id"]).split("/")[-1].split(":")[0],
+                            str(model["name"]).split(": ", 1)[-1]],
             "raw": json.dumps(model, ensure_ascii=False),
-        })
+        }))
     return parsed

@@ -26,7 +26,8 @@ TEXT, DOUBLE, DATE, BOOL, LIST, BIGINT = "VARCHAR", "DOUBLE", "DATE", "BOOLEAN",
 
 _PROVENANCE = [("snapshot_id", TEXT), ("source", TEXT), ("line", BIGINT)]
 _NAMES = [("external_id", TEXT), ("model_name", TEXT), ("organization", TEXT),
-          ("org_ids", LIST), ("country_raw", TEXT), ("countries", LIST), ("model_id", TEXT)]
+          ("org_ids", LIST), ("country_raw", TEXT), ("countries", LIST), ("model_id", TEXT),
+          ("match_source", TEXT), ("match_names", LIST)]
 
 SCHEMAS: dict[str, list[tuple[str, str]]] = {
     "snapshots": [
@@ -131,17 +132,7 @@ def ensure_import_tables(con: Any) -> None:
 
 
 def _insert(con: Any, table: str, rows: list[dict[str, Any]], sid: str) -> None:
-    import pandas as pd
-
-    columns = [name for name, _ in SCHEMAS[table]]
-    frame = pd.DataFrame.from_records(
-        [{c: (sid if c == "snapshot_id" else row.get(c)) for c in columns} for row in rows],
-        columns=columns)
-    con.register("_incoming", frame)
-    try:
-        con.execute(f'INSERT INTO "{table}" SELECT * FROM _incoming')
-    finally:
-        con.unregister("_incoming")
+    _insert_frame(con, table, [{**row, "snapshot_id": sid} for row in rows])
 
 
 def _pause_for_tests() -> None:
@@ -207,3 +198,64 @@ def import_path(kind: str, path: Path, *, variant: str | None = None,
             raise
     return ImportResult(sid, kind, parsed.variant, rows, parsed.upstream_rows, unmatched,
                         notes=parsed.notes)
+
+
+def recrosswalk(con: Any) -> int:
+    """Re-match every imported row against the current curated aliases.
+
+    Called inside the catalog rebuild transaction when curated data changes, so a new alias
+    takes effect for snapshots imported before it. Returns the rows re-matched.
+    """
+    import pandas as pd
+
+    present = {r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables").fetchall()}
+    if "snapshots" not in present:
+        return 0
+    xw = Crosswalk.from_catalog(con)
+    total = 0
+    unmatched: list[dict[str, Any]] = []
+    for table in ("ext_models", "ext_scores"):
+        frame = con.execute(
+            f'SELECT rowid AS _rowid, snapshot_id, source, organization, country_raw, '
+            f'match_source, match_names, {"metric" if table == "ext_scores" else "NULL"} '
+            f'AS metric FROM "{table}"').df()
+        if frame.empty:
+            continue
+        frame = frame.astype(object).where(frame.notna(), None)
+        out = []
+        for snap, rows in frame.groupby("snapshot_id", sort=False):
+            xw.unmatched.clear()
+            for row in rows.to_dict(orient="records"):
+                names = row["match_names"]
+                row["match_names"] = list(names) if names is not None else []
+                count = row["metric"] is None or ":" not in str(row["metric"])
+                xw.resolve(row, count=count)
+                out.append({"_rowid": row["_rowid"], "org_ids": row["org_ids"],
+                            "countries": row["countries"], "model_id": row["model_id"]})
+            source = str(rows["source"].iloc[0])
+            unmatched.extend({"snapshot_id": snap, "source": source, "name_kind": k,
+                              "name": n, "rows": c} for (k, n), c in xw.unmatched.items())
+        updates = pd.DataFrame.from_records(out)
+        con.register("_updates", updates)
+        con.execute(f'UPDATE "{table}" SET org_ids = u.org_ids, countries = u.countries, '
+                    f'model_id = u.model_id FROM _updates u WHERE "{table}".rowid = u._rowid')
+        con.unregister("_updates")
+        total += len(updates)
+    con.execute("DELETE FROM unmatched")
+    if unmatched:
+        _insert_frame(con, "unmatched", unmatched)
+    return total
+
+
+def _insert_frame(con: Any, table: str, rows: list[dict[str, Any]]) -> None:
+    import pandas as pd
+
+    columns = [name for name, _ in SCHEMAS[table]]
+    frame = pd.DataFrame.from_records([{c: row.get(c) for c in columns} for row in rows],
+                                      columns=columns)
+    con.register("_incoming", frame)
+    try:
+        con.execute(f'INSERT INTO "{table}" SELECT * FROM _incoming')
+    finally:
+        con.unregister("_incoming")
