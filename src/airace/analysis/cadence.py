@@ -31,15 +31,15 @@ RESULT_COLUMNS = [
 
 
 def _matches(frame: pd.DataFrame, column: str, value: Any) -> np.ndarray:
+    """Rows whose column equals the value (or one of the values; any item for list cells)."""
     values = value if isinstance(value, list) else [value]
     series = frame[column]
-    if series.dtype == object and len(series) and isinstance(
-        series.dropna().iloc[0] if series.notna().any() else None, (list, tuple, np.ndarray)
-    ):
+    first = series.dropna().iloc[0] if series.notna().any() else None
+    if isinstance(first, (list, tuple, np.ndarray)):
         wanted = set(values)
-        return series.map(lambda items: items is not None and bool(wanted & set(items))).to_numpy(
-            dtype=bool
-        )
+        return np.fromiter((items is not None and not isinstance(items, float)
+                            and bool(wanted & set(items)) for items in series),
+                           dtype=bool, count=len(series))
     return series.isin(values).to_numpy(dtype=bool)
 
 
@@ -80,6 +80,27 @@ def collapse_starts(keys: np.ndarray, days: np.ndarray, within_days: int | None)
     return starts
 
 
+def day_numbers(dates: pd.Series) -> np.ndarray:
+    """Days since 1970-01-01 as int64 (NaT becomes a very small number, outside any window)."""
+    values = pd.to_datetime(dates).to_numpy().astype("datetime64[D]")
+    out = values.astype(np.int64)
+    out[np.isnat(values)] = np.iinfo(np.int64).min
+    return out
+
+
+def _day(value: dt.date) -> int:
+    return (value - dt.date(1970, 1, 1)).days
+
+
+def _codes(frame: pd.DataFrame, columns: Sequence[str], index: np.ndarray) -> np.ndarray:
+    """One integer per distinct combination of the columns (rows ``index`` only)."""
+    combined = np.zeros(len(index), dtype=np.int64)
+    for column in columns:
+        codes, uniques = pd.factorize(frame[column].to_numpy()[index], use_na_sentinel=False)
+        combined = combined * (len(uniques) + 1) + codes
+    return combined
+
+
 def count_launches(
     releases: pd.DataFrame,
     rule: CountingRule,
@@ -93,56 +114,56 @@ def count_launches(
 
     ``releases`` needs ``model_id``, ``org_id``, ``release_date`` (datetime64), the
     ``group_by`` column and the columns the rule names. Groups listed in ``groups`` appear
-    even with a zero count.
+    even with a zero count. Launches on the same day are ordered by model_id, so the result
+    does not depend on row order.
     """
-    dates = pd.to_datetime(releases["release_date"])
-    in_window = ((dates >= pd.Timestamp(since)) & (dates <= pd.Timestamp(as_of))).to_numpy()
+    day = day_numbers(releases["release_date"])
+    mask = (day >= _day(since)) & (day <= _day(as_of))
     if groups is not None:
-        in_window = in_window & releases[group_by].isin(list(groups)).to_numpy()
-    window = releases.loc[in_window]
-    kept = window.loc[rule_mask(window, rule)].copy()
-    kept["_day"] = (pd.to_datetime(kept["release_date"]) - pd.Timestamp("1970-01-01")).dt.days
-    if rule.collapse is not None:
-        collapse_by = ["org_id", *rule.collapse.by]
-        kept = kept.sort_values([*collapse_by, "_day", "model_id"], kind="mergesort")
-        key_codes = kept.groupby(collapse_by, sort=False, dropna=False).ngroup().to_numpy()
-        starts = collapse_starts(key_codes, kept["_day"].to_numpy(), rule.collapse.within_days)
+        mask &= releases[group_by].isin(list(groups)).to_numpy()
+    mask &= rule_mask(releases, rule)
+    index = np.flatnonzero(mask)
+    ids = releases["model_id"].to_numpy()[index].astype(str)
+    days = day[index]
+    collapsed: dict[str, list[str]] = {}
+    if rule.collapse is not None and len(index):
+        keys = _codes(releases, ["org_id", *rule.collapse.by], index)
+        order = np.lexsort((ids, days, keys))
+        starts = collapse_starts(keys[order], days[order], rule.collapse.within_days)
         # absorbed launches point at the counted launch that opened their span
-        opener = np.where(starts, np.arange(len(kept)), 0)
-        opener = np.maximum.accumulate(opener)
-        kept["_opener"] = kept["model_id"].to_numpy()[opener]
-        counted = kept.loc[starts]
-        absorbed = kept.loc[~starts]
-    else:
-        counted, absorbed = kept, kept.iloc[0:0].assign(_opener=[])
-    counted = counted.sort_values(["_day", "model_id"], kind="mergesort")
-    absorbed_by_opener: dict[str, list[str]] = {}
-    for opener_id, model_id in zip(absorbed["_opener"], absorbed["model_id"], strict=True):
-        absorbed_by_opener.setdefault(opener_id, []).append(model_id)
-
-    as_of_day = (pd.Timestamp(as_of) - pd.Timestamp("1970-01-01")).days
-    wanted = list(groups) if groups is not None else sorted(kept[group_by].dropna().unique())
+        opener = np.maximum.accumulate(np.where(starts, np.arange(len(order)), 0))
+        sorted_ids = ids[order]
+        absorbed = np.flatnonzero(~starts)
+        for opened_by, model_id in zip(sorted_ids[opener[absorbed]].tolist(),
+                                       sorted_ids[absorbed].tolist(), strict=True):
+            collapsed.setdefault(opened_by, []).append(model_id)
+        keep = np.sort(order[starts])
+        index, ids, days = index[keep], ids[keep], days[keep]
+    group_values = releases[group_by].to_numpy()[index]
+    group_codes, group_names = pd.factorize(group_values)
+    order = np.lexsort((ids, days, group_codes))
+    ids, days, group_codes = ids[order], days[order], group_codes[order]
+    iso = np.datetime_as_string(days.astype("datetime64[D]"))
+    bounds = np.flatnonzero(np.diff(group_codes)) + 1
+    starts_at = np.concatenate(([0], bounds)) if len(ids) else np.array([], dtype=int)
+    ends_at = np.concatenate((bounds, [len(ids)])) if len(ids) else np.array([], dtype=int)
+    by_group = {group_names[group_codes[a]]: (a, b) for a, b in zip(starts_at, ends_at,
+                                                                   strict=True)}
+    wanted = list(groups) if groups is not None else sorted(by_group)
+    as_of_day = _day(as_of)
     records = []
-    by_group = {key: frame for key, frame in counted.groupby(group_by, sort=False)}
     for group in wanted:
-        frame = by_group.get(group)
-        if frame is None or frame.empty:
-            records.append(_record(group, rule, [], [], [], as_of_day))
-            continue
-        ids = frame["model_id"].tolist()
-        days = frame["_day"].to_numpy()
-        collapsed = [absorbed_by_opener.get(i, []) for i in ids]
-        records.append(_record(group, rule, ids, days, collapsed, as_of_day))
+        a, b = by_group.get(group, (0, 0))
+        group_ids = ids[a:b].tolist()
+        records.append(_record(group, rule, group_ids, days[a:b], iso[a:b].tolist(),
+                               [collapsed.get(i, []) for i in group_ids], as_of_day))
     result = pd.DataFrame.from_records(records, columns=RESULT_COLUMNS)
     result["days_since_last"] = result["days_since_last"].astype("Int64")
     return result
 
 
-def _record(group: str, rule: CountingRule, ids: list[str], days: Any,
+def _record(group: str, rule: CountingRule, ids: list[str], days: np.ndarray, iso: list[str],
             collapsed: list[list[str]], as_of_day: int) -> dict[str, Any]:
-    days = np.asarray(days, dtype=np.int64)
-    epoch = dt.date(1970, 1, 1)
-    iso = [(epoch + dt.timedelta(days=int(d))).isoformat() for d in days]
     intervals = np.diff(days)
     return {
         "group": group,
