@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
                 "List imported snapshots and unmatched names."),
     "update": ("airace.cli.update", "update",
                "Download the newest upstream files and import them."),
+    "gap": ("airace.cli.gap", "gap", "Frontier gap and lag between two groups of models."),
     "compare-dates": ("airace.cli.compare", "compare_dates",
                       "Curated release dates vs an imported source."),
 }

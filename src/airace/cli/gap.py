@@ -1,0 +1,168 @@
+"""`airace gap`: frontier gap and lag between two groups of models."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import click
+
+from airace.cli.common import DATE, emit, format_option, output_option, render
+
+DEFINITIONS = """\b
+Definitions:
+  frontier  a group's best score among its models released on or before a date
+  gap       leader's frontier minus follower's frontier
+  lag       date minus the first date on which the leader's frontier reached at least
+            (follower's frontier - TIE); zero when the follower is not behind.
+            Months are 30.44 days.
+  trend     least-squares slope of the daily lag (months) against time (years) over
+            --since..--until, with a 90% bootstrap interval that resamples models
+"""
+
+
+@click.command(epilog=DEFINITIONS)
+@click.option("--metric", default=None, help="eci, lmarena, or a benchmark id "
+              "(see --list-metrics).")
+@click.option("--source", default=None, help="curated, epoch-eci, epoch-benchmarks, lmarena, "
+              "lmarena-history (default: curated when it has the metric).")
+@click.option("--snapshot", default=None, help="Imported snapshot id (default: the newest).")
+@click.option("--groups", "groups_text", default="country:US,CN", show_default=True,
+              help="country:US,CN | lab:openai,deepseek | access:closed,open "
+                   "(leader, then follower).")
+@click.option("--as-of", type=DATE, default=None, help="Date to evaluate (default: today).")
+@click.option("--since", type=DATE, default=None, help="Start of --series/--stats.")
+@click.option("--until", type=DATE, default=None, help="End of --series/--stats "
+              "(default: --as-of).")
+@click.option("--tie", type=float, default=0.0, show_default=True,
+              help="Scores within TIE of the follower's count as reached.")
+@click.option("--series", type=click.Choice(["daily", "monthly"]), default=None,
+              help="One record per day or per month end.")
+@click.option("--stats", is_flag=True, help="Lag statistics and trend over --since..--until.")
+@click.option("--bootstrap", type=click.IntRange(0, 100_000), default=1000, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--efficiency", "budgets", default=None,
+              help="Comma-separated training-compute budgets in FLOP (e.g. 1e24,1e25): the "
+                   "best score each group reached within each budget.")
+@click.option("--multi-country", type=click.Choice(["each", "exclude"]), default="each",
+              show_default=True, help="Models listing several countries: count for each, "
+                                      "or leave out.")
+@click.option("--evaluator", type=click.Choice(["any", "self", "third_party"]),
+              default="any", show_default=True, help="Curated scores: who ran the eval.")
+@click.option("--list-metrics", is_flag=True, help="List metrics and their sources.")
+@format_option()
+@output_option
+def gap(metric: str | None, source: str | None, snapshot: str | None, groups_text: str,
+        as_of: dt.date | None, since: dt.date | None, until: dt.date | None, tie: float,
+        series: str | None, stats: bool, bootstrap: int, seed: int, budgets: str | None,
+        multi_country: str, evaluator: str, list_metrics: bool, fmt: str,
+        output: Path | None) -> None:
+    """How far behind is one group of labs, in score and in months, and is the lag growing?
+
+    \b
+    Examples:
+      airace gap --metric gpqa_diamond --groups country:US,CN --as-of 2026-03-03
+      airace gap --metric eci --as-of 2025-01-20 --format json
+      airace gap --metric eci --stats --since 2023-01-01 --until 2025-12-31
+      airace gap --metric eci --series monthly --since 2024-01-01 --until 2026-06-30
+      airace gap --metric eci --groups lab:openai,deepseek --efficiency 1e24,1e25
+    """
+    from airace.analysis import frontier as fr
+    from airace.errors import AiraceError
+    from airace.points import load_points, parse_groups
+
+    if list_metrics:
+        emit(render(_metrics(), fmt), output)
+        return
+    if not metric:
+        raise click.UsageError("--metric is required (see --list-metrics)")
+    if tie < 0:
+        raise AiraceError("--tie must be zero or more")
+    groups = parse_groups(groups_text)
+    points = load_points(metric, groups, source, snapshot, multi_country, evaluator)
+    end = as_of or dt.date.today()
+    context = {"metric": metric, "source": points.source, "groups": groups_text}
+    try:
+        if budgets:
+            values = _budgets(budgets)
+            table = fr.efficiency(points.frame, groups.names, values, as_of=end)
+            records = [{**context, **r} for r in table.to_dict(orient="records")]
+        elif stats:
+            start = since or fr.common_start(points.frame, groups.leader, groups.follower)
+            stop = until or end
+            records = [{**context, **fr.lag_stats(points.frame, groups.leader, groups.follower,
+                                                  start, stop, tie, bootstrap, seed)}]
+        elif series:
+            start = since or fr.common_start(points.frame, groups.leader, groups.follower)
+            stop = until or end
+            if start > stop:
+                raise AiraceError(f"--since {start} is after --until {stop}")
+            days = fr.series_days(start, stop, series)
+            table = fr.gap_series(points.frame, groups.leader, groups.follower, days, tie)
+            records = [{**context, **r} for r in table.to_dict(orient="records")]
+        else:
+            records = [{**context, **fr.gap_at(points.frame, groups.leader, groups.follower,
+                                               end, tie)}]
+    except fr.NoData as exc:
+        raise AiraceError(str(exc)) from None
+    except ValueError as exc:
+        raise AiraceError(str(exc)) from None
+    sources = points.sources
+    if fmt == "json":
+        if not series and not budgets:
+            records[0]["sources"] = sources
+            records[0]["notes"] = points.notes
+        emit(render(records, fmt), output)
+        return
+    footer = _footer(sources, points.notes)
+    if fmt == "csv":
+        emit(render(records, fmt), output)
+        return
+    if len(records) == 1 and not budgets:
+        rows = [{"field": k, "value": v} for k, v in records[0].items()]
+        emit(render(rows, "table", footer=footer), output)
+    else:
+        emit(render(records, "table", footer=footer), output)
+
+
+def _budgets(text: str) -> list[float]:
+    from airace.errors import AiraceError
+
+    try:
+        values = [float(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise AiraceError(f"bad --efficiency {text!r}: give FLOP budgets like 1e24,1e25") \
+            from None
+    if not values or any(v <= 0 for v in values):
+        raise AiraceError("--efficiency budgets must be positive numbers of FLOP")
+    return values
+
+
+def _footer(sources: list[dict[str, Any]], notes: list[str]) -> str:
+    lines = []
+    for src in sources:
+        line = f"Source: {src['source']}"
+        if src.get("snapshot"):
+            line += f" (snapshot {src['snapshot']})"
+        line += f", licence {src['licence']}, {src['rows']} rows"
+        if src.get("citation"):
+            line += f". {src['citation']}"
+        if src.get("urls"):
+            line += f"; {len(src['urls'])} source pages (use --format json to list them)"
+        lines.append(line)
+    lines.extend(f"Note: {n}" for n in notes[:10])
+    if len(notes) > 10:
+        lines.append(f"Note: ... and {len(notes) - 10} more (see --format json)")
+    return "\n".join(lines)
+
+
+def _metrics() -> list[dict[str, Any]]:
+    from airace.points import curated_metrics, imported_metrics
+
+    rows: list[dict[str, Any]] = [
+        {"metric": m, "source": "curated", "rows": n, "snapshot_id": None,
+         "licence": "CC BY 4.0"} for m, n in sorted(curated_metrics().items())]
+    for rec in imported_metrics().to_dict(orient="records"):
+        rows.append({**rec, "licence": "see `airace sources`"})
+    return rows

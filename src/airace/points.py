@@ -1,0 +1,253 @@
+"""Scored models as frontier points: curated scores or an imported score snapshot.
+
+This is the I/O edge of `airace gap`: it picks the rows of a metric, assigns each model to
+the groups being compared (by country, lab or open/closed weights) and keeps the sources
+and licences of every row used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from airace.errors import AiraceError
+
+GROUP_KINDS = ("country", "lab", "access")
+IMPORTED_SCORE_SOURCES = ("epoch-eci", "epoch-benchmarks", "lmarena", "lmarena-history")
+
+
+@dataclass
+class Groups:
+    kind: str
+    leader: str
+    follower: str
+
+    @property
+    def names(self) -> list[str]:
+        return [self.leader, self.follower]
+
+
+@dataclass
+class Points:
+    frame: pd.DataFrame  # model, group, date, score, compute
+    metric: str
+    source: str
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def parse_groups(text: str) -> Groups:
+    """``country:US,CN`` / ``lab:openai,deepseek`` / ``access:closed,open`` (leader first)."""
+    kind, _, rest = text.partition(":")
+    kind = kind.strip().lower()
+    names = [n.strip() for n in rest.split(",") if n.strip()]
+    if kind not in GROUP_KINDS or len(names) != 2:
+        raise AiraceError(f"bad --groups {text!r}: use country:US,CN or lab:openai,deepseek "
+                          "or access:closed,open (leader first, then follower)")
+    if kind == "country":
+        names = [n.upper() for n in names]
+    if kind == "access":
+        names = [n.lower() for n in names]
+        bad = [n for n in names if n not in ("open", "closed")]
+        if bad:
+            raise AiraceError(f"unknown access group {bad[0]!r}: use open or closed")
+    return Groups(kind, names[0], names[1])
+
+
+def _as_list(value: Any) -> list[str]:
+    if isinstance(value, (list, tuple)):
+        return [str(v) for v in value]
+    if hasattr(value, "tolist"):
+        return [str(v) for v in value.tolist()]
+    return []
+
+
+def _access(value: Any) -> str | None:
+    """open / closed from a boolean or an Epoch 'Model accessibility' string."""
+    if isinstance(value, bool):
+        return "open" if value else "closed"
+    if isinstance(value, str) and value:
+        if value.startswith("Open weights"):
+            return "open"
+        if value.startswith(("API access", "Hosted access")):
+            return "closed"
+    return None  # unreleased or unknown: in neither group
+
+
+def curated_metrics() -> dict[str, int]:
+    from airace import catalog
+
+    frame = catalog.query("SELECT benchmark_id, count(*) AS n FROM scores GROUP BY 1")
+    return dict(zip(frame["benchmark_id"], frame["n"], strict=True))
+
+
+def imported_metrics() -> pd.DataFrame:
+    """(source, metric, rows, snapshot) for the newest snapshot of each score source."""
+    from airace import catalog
+
+    with catalog.connect() as con:
+        present = {r[0] for r in con.execute(
+            "SELECT table_name FROM information_schema.tables").fetchall()}
+        if "ext_scores" not in present:
+            return pd.DataFrame(columns=["source", "metric", "rows", "snapshot_id"])
+        return con.execute(
+            "WITH newest AS (SELECT source, metric, max(s.imported_at) AS at FROM ext_scores e "
+            "JOIN snapshots s USING (snapshot_id) GROUP BY 1, 2) "
+            "SELECT e.source, e.metric, count(*) AS rows, any_value(e.snapshot_id) AS "
+            "snapshot_id FROM ext_scores e JOIN snapshots s USING (snapshot_id) "
+            "JOIN newest n ON n.source = e.source AND n.metric = e.metric "
+            "AND n.at = s.imported_at GROUP BY 1, 2 ORDER BY 1, 2").df()
+
+
+def default_source(metric: str) -> str:
+    """Curated scores when they have the metric, else the imported source that has it."""
+    curated = curated_metrics()
+    if metric in curated:
+        return "curated"
+    imported = imported_metrics()
+    having = imported[imported["metric"] == metric]["source"].tolist()
+    for preferred in ("epoch-eci", "lmarena", "epoch-benchmarks", "lmarena-history"):
+        if preferred in having:
+            return preferred
+    if metric == "eci":
+        return "epoch-eci"
+    if metric.startswith("lmarena"):
+        return "lmarena"
+    raise AiraceError(f"unknown metric {metric!r}: not in the curated scores "
+                      f"({', '.join(sorted(curated))}) nor in any imported snapshot; see "
+                      "`airace gap --list-metrics`")
+
+
+def _assign(rows: pd.DataFrame, groups: Groups, multi_country: str) -> tuple[pd.DataFrame,
+                                                                            list[str]]:
+    """One row per (model, group) for the two groups; notes on what was excluded."""
+    notes = []
+    out = []
+    for row in rows.itertuples(index=False):
+        if groups.kind == "country":
+            members = _as_list(row.countries)
+            if len(members) > 1:
+                if multi_country == "exclude":
+                    continue
+                if set(members) & set(groups.names):
+                    notes.append(f"{row.model} lists several countries "
+                                 f"({', '.join(members)}): counted for each")
+        elif groups.kind == "lab":
+            members = _as_list(row.org_ids)
+        else:
+            access = _access(row.access)
+            members = [access] if access else []
+        for name in groups.names:
+            if name in members:
+                out.append({"model": row.model, "group": name, "date": row.date,
+                            "score": row.score, "compute": row.compute})
+    frame = pd.DataFrame.from_records(out, columns=["model", "group", "date", "score",
+                                                    "compute"])
+    return frame, notes
+
+
+def load_points(metric: str, groups: Groups, source: str | None = None,
+                snapshot: str | None = None, multi_country: str = "each",
+                evaluator: str = "any") -> Points:
+    source = source or default_source(metric)
+    if source == "curated":
+        rows, sources = _curated(metric, evaluator)
+    elif source in IMPORTED_SCORE_SOURCES:
+        rows, sources = _imported(metric, source, snapshot)
+    else:
+        raise AiraceError(f"unknown score source {source!r}; sources: curated, "
+                          f"{', '.join(IMPORTED_SCORE_SOURCES)}")
+    undated = int(rows["date"].isna().sum())
+    rows = rows[rows["date"].notna() & rows["score"].notna()]
+    _check_group_names(groups, rows)
+    frame, notes = _assign(rows, groups, multi_country)
+    frame["date"] = pd.to_datetime(frame["date"])
+    notes = sorted(set(notes))
+    if undated:
+        notes.append(f"{undated} rows without a release date (not matched to a curated "
+                     "release) were left out")
+    return Points(frame, metric, source, sources, notes)
+
+
+def _check_group_names(groups: Groups, rows: pd.DataFrame) -> None:
+    if groups.kind == "access":
+        return
+    column = "countries" if groups.kind == "country" else "org_ids"
+    known = sorted({v for cell in rows[column] for v in _as_list(cell)})
+    for name in groups.names:
+        if name not in known:
+            from airace.api import suggest
+
+            raise AiraceError(f"unknown {groups.kind} {name!r} for this metric"
+                              f"{suggest(name, known)}; {groups.kind} values with scores: "
+                              f"{', '.join(known)}")
+
+
+def _curated(metric: str, evaluator: str) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    from airace import catalog
+
+    known = curated_metrics()
+    if metric not in known:
+        raise AiraceError(f"unknown metric {metric!r} in curated scores; curated metrics: "
+                          f"{', '.join(sorted(known))} (see `airace gap --list-metrics`)")
+    if evaluator not in ("any", "self", "third_party"):
+        raise AiraceError("--evaluator must be any, self or third_party")
+    where = "" if evaluator == "any" else f"AND s.evaluator_type = '{evaluator}'"
+    frame = catalog.query(
+        "SELECT s.model_id AS model, r.release_date AS date, s.score, "
+        "r.training_compute_flop AS compute, [o.country] AS countries, [r.org_id] AS org_ids, "
+        "r.is_open_weights AS access, s.source_url, s.evaluator, s.setting "
+        "FROM scores s JOIN releases r USING (model_id) JOIN orgs o ON o.org_id = r.org_id "
+        f"WHERE s.benchmark_id = ? {where}", [metric])
+    sources = [{"source": "airace curated scores", "licence": "CC BY 4.0",
+                "rows": len(frame), "urls": sorted(frame["source_url"].unique().tolist())}]
+    return frame, sources
+
+
+def _imported(metric: str, source: str, snapshot: str | None
+              ) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    from airace import catalog
+    from airace.sources import resolve_snapshot
+
+    with catalog.connect() as con:
+        if snapshot is None:
+            found = con.execute(
+                "SELECT e.snapshot_id FROM ext_scores e JOIN snapshots s USING (snapshot_id) "
+                "WHERE e.source = ? AND e.metric = ? ORDER BY s.imported_at DESC LIMIT 1",
+                [source, metric]).fetchone() if _has(con, "ext_scores") else None
+            if found is None:
+                resolve_snapshot(con, source)  # says "no snapshot imported" when so
+                raise AiraceError(f"unknown metric {metric!r} in {source}; see "
+                                  "`airace gap --list-metrics`")
+            snapshot = str(found[0])
+        else:
+            resolve_snapshot(con, source, snapshot)
+        frame = con.execute(
+            "SELECT e.external_id AS model, coalesce(e.release_date, r.release_date) AS date, "
+            "e.score, coalesce(e.training_compute_flop, r.training_compute_flop) AS compute, "
+            "CASE WHEN len(e.countries) > 0 THEN e.countries "
+            "     WHEN o.country IS NOT NULL THEN [o.country] ELSE [] END AS countries, "
+            "CASE WHEN len(e.org_ids) > 0 THEN e.org_ids "
+            "     WHEN r.org_id IS NOT NULL THEN [r.org_id] ELSE [] END AS org_ids, "
+            "coalesce(e.accessibility, CASE WHEN r.is_open_weights THEN 'Open weights' "
+            "     WHEN r.is_open_weights = false THEN 'API access' END) AS access, "
+            "e.evaluated_date "
+            "FROM ext_scores e LEFT JOIN releases r ON r.model_id = e.model_id "
+            "LEFT JOIN orgs o ON o.org_id = r.org_id "
+            "WHERE e.snapshot_id = ? AND e.metric = ?", [snapshot, metric]).df()
+        meta = con.execute("SELECT * FROM snapshots WHERE snapshot_id = ?",
+                           [snapshot]).df().to_dict(orient="records")[0]
+    if source == "lmarena-history" and frame["evaluated_date"].notna().any():
+        latest = frame["evaluated_date"].max()
+        frame = frame[frame["evaluated_date"] == latest]
+    sources = [{"source": f"{meta['producer']}: {meta['title']}",
+                "snapshot": snapshot, "licence": meta["licence"],
+                "citation": meta["citation"], "rows": len(frame)}]
+    return frame, sources
+
+
+def _has(con: Any, table: str) -> bool:
+    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE "
+                            "table_name = ?", [table]).fetchone()[0])
