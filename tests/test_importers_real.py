@@ -126,3 +126,23 @@ def test_imported_values_are_faithful(imported):
                                                  "gpqa_diamond.csv").read_text())))
     assert len(gpqa) == len(raw)
     assert gpqa.iloc[0]["score"] == pytest.approx(100 * float(raw[0]["mean_score"]))
+
+
+def test_compute_share_and_hardware_diff_on_real_files(imported):
+    from conftest import run_cli
+
+    code, out, err = run_cli("compute-share", "--source", "epoch-clusters", "--as-of",
+                             "2025-06-30", "--format", "json")
+    assert code == 0, err
+    rec = json.loads(out)[0]
+    shares = {r["country"]: r["share"] for r in rec["by_country"]}
+    assert sum(shares.values()) == pytest.approx(1.0)
+    assert shares["US"] > shares["CN"] > 0
+    assert any("anonymises Chinese systems" in c for c in rec["caveats"])
+    code, out, err = run_cli("hardware", "diff", "--source", "epoch-hardware", "--format",
+                             "json")
+    assert code == 0, err
+    for row in json.loads(out):
+        assert row["issue"] in {"differs", "no_epoch_row"}
+        if row["issue"] == "differs" and row["relative_difference"] is not None:
+            assert row["relative_difference"] > 0.01

@@ -197,8 +197,8 @@ def _load_dictionary(path: Path) -> dict[str, Field]:
             description=str(spec.get("description", "")).strip(),
             unit=spec.get("unit"),
             values=tuple(str(v) for v in values),
-            min=spec.get("min"),
-            max=spec.get("max"),
+            min=None if spec.get("min") is None else float(spec["min"]),
+            max=None if spec.get("max") is None else float(spec["max"]),
             value_descriptions=value_descriptions,
         )
     return fields

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from airace.dictionary import CellError, Field, data_dir, load_dictionary, load_yaml
+from airace.dictionary import CellError, Field, data_dir, load_dictionary
+from airace.errors import AiraceError
 
 PROVENANCE_COLUMNS = (
     "source_url",
@@ -91,7 +92,13 @@ class Table:
 def load_meta(name: str, folder: Path | None = None) -> TableMeta:
     folder = folder or data_dir()
     path = folder / f"{name}.yaml"
-    raw = load_yaml(path.read_text(encoding="utf-8")) or {}
+    from airace.yamlfile import read_yaml
+
+    raw = read_yaml(path) or {}
+    if not isinstance(raw, dict):
+        from airace.errors import AiraceError
+
+        raise AiraceError("a table sidecar must be a YAML mapping", file=str(path))
     columns_raw = raw.get("columns") or {}
     columns = {str(col): (str(req) == "required") for col, req in columns_raw.items()}
     pk = tuple(raw.get("primary_key") or ())
@@ -119,11 +126,16 @@ def read_table(
 
     When ``problems`` is None the first problem is raised as an AiraceError instead.
     """
-    from airace.errors import AiraceError
-
     dictionary = dictionary or load_dictionary()
-    meta = load_meta(name, folder)
     found: list[Problem] = [] if problems is None else problems
+    try:
+        meta = load_meta(name, folder)
+    except AiraceError as exc:
+        if problems is None:
+            raise
+        found.append(Problem(name, None, None, exc.line(), "sidecar"))
+        return Table(meta=TableMeta(name, name, "", "", (), None, {}, {}, Path(exc.file or ""),
+                                    Path(exc.file or "")))
     start = len(found)
     table = Table(meta=meta)
     try:

@@ -29,6 +29,12 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "update": ("airace.cli.update", "update",
                "Download the newest upstream files and import them."),
     "gap": ("airace.cli.gap", "gap", "Frontier gap and lag between two groups of models."),
+    "hardware": ("airace.cli.hardware", "hardware",
+                 "Chips and systems: list, show, compare, classify, diff."),
+    "budget": ("airace.cli.economics", "budget",
+               "Dollars to chips to training FLOP, vs well-known training runs."),
+    "compute-share": ("airace.cli.economics", "compute_share",
+                      "AI supercomputer compute by country (Epoch clusters)."),
     "compare-dates": ("airace.cli.compare", "compare_dates",
                       "Curated release dates vs an imported source."),
 }
