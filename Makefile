@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 .PHONY: demo test lint typecheck unit bench clean help
 
 help:
-	@echo "make demo       set up and run the main job (release-count sensitivity table)"
+	@echo "make demo       set up and run the main job (release counts, then the claims ledger)"
 	@echo "make test       set up and run lint, type check and the whole test suite"
 	@echo "make bench      time the CLI cold start and cadence over 1M synthetic releases"
 	@echo "make clean      remove the virtual environment and caches"
@@ -21,6 +21,7 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/airace cadence --as-of 2026-03-03 --window 14M --labs deepseek,openai,anthropic,google --sensitivity
+	$(BIN)/airace claims check
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -165,10 +165,20 @@ def data_dir() -> Path:
     return Path(__file__).resolve().parent / "data"
 
 
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Safe loader that leaves dates as text, so the schema (not YAML) validates them and a
+    bad date is reported with its field instead of crashing the parser."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def load_yaml(text: str) -> Any:
     """Safe YAML load, with libyaml's C parser when it is installed (10x faster)."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load(text, Loader=loader)
+    return yaml.load(text, Loader=_Loader)
 
 
 def load_dictionary(path: Path | None = None) -> dict[str, Field]:

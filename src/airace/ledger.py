@@ -89,6 +89,9 @@ class Resolution(Strict):
 
     table: Literal["releases", "events"]
     where: dict[str, Any] = Field(default_factory=dict)
+    not_before: dt.date | None = Field(default=None, description="rows before this date do "
+                                       "not count (default: made_on), e.g. the start of a "
+                                       "predicted quarter")
     text: list[str] = Field(default_factory=list, description="all of these words must "
                             "appear in title, summary or model name (case-insensitive)")
     any_text: list[str] = Field(default_factory=list, description="at least one of these")

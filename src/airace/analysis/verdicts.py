@@ -26,6 +26,7 @@ class ExpectationResult:
     status: str  # holds | fails | missing
     actual: Any
     expected: Any
+    figures: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -83,19 +84,25 @@ def check_expectation(values: dict[str | None, dict[str, Any]], exp: Any
     """Evaluate one Expectation against an analysis result (``values[group][field]``)."""
     where = f"{exp.group}." if exp.group else ""
     name = exp.label or f"{where}{exp.field}"
+    subject = f"{where}{exp.field}"
     actual = values.get(exp.group, {}).get(exp.field)
     expected: Any = exp.value
+    figures: dict[str, Any] = {}
+    other_name = None
     if exp.other is not None:
         group = exp.other.group if exp.other.group is not None else exp.group
         other_field = exp.other.field or exp.field
         other = values.get(group, {}).get(other_field)
+        other_name = f"{group}.{other_field}" if group else other_field
         if _number(other) is None:
-            return ExpectationResult(f"{name}: no value for {group}.{other_field}",
-                                     "missing", actual, None)
-        expected = float(other) * exp.other.factor
+            return ExpectationResult(f"{name}: no value for {other_name}", "missing", actual,
+                                     None)
+        expected = float(_number(other) or 0.0) * exp.other.factor
+        figures[other_name] = other
     if actual is None or (isinstance(actual, float) and math.isnan(actual)):
         return ExpectationResult(f"{name}: unavailable (figure unpublished or no data)",
-                                 "missing", None, expected)
+                                 "missing", None, expected, {subject: None, **figures})
+    figures = {(subject if other_name else name): actual, **figures}
     if exp.op == "between":
         target = f"between {_fmt(exp.low)} and {_fmt(exp.high)}"
     elif exp.op == "approx":
@@ -108,9 +115,13 @@ def check_expectation(values: dict[str | None, dict[str, Any]], exp: Any
     try:
         ok = compare(actual, exp.op, expected, exp.low, exp.high, exp.rel_tol, exp.abs_tol)
     except TypeError as exc:
-        return ExpectationResult(f"{name}: {exc}", "missing", actual, expected)
-    return ExpectationResult(f"{name} = {_fmt(actual)}, claim {target}",
-                             "holds" if ok else "fails", actual, expected)
+        return ExpectationResult(f"{name}: {exc}", "missing", actual, expected, figures)
+    if other_name:
+        text = (f"{name}: {subject} = {_fmt(actual)}, {other_name} = {_fmt(expected)}"
+                f" ({'holds' if ok else 'does not hold'})")
+    else:
+        text = f"{name} = {_fmt(actual)}, claim {target}"
+    return ExpectationResult(text, "holds" if ok else "fails", actual, expected, figures)
 
 
 def reading_status(checks: Sequence[ExpectationResult]) -> str:

@@ -35,6 +35,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
                "Dollars to chips to training FLOP, vs well-known training runs."),
     "compute-share": ("airace.cli.economics", "compute_share",
                       "AI supercomputer compute by country (Epoch clusters)."),
+    "claims": ("airace.cli.claims", "claims",
+               "Check a ledger of claims and predictions against the data."),
     "compare-dates": ("airace.cli.compare", "compare_dates",
                       "Curated release dates vs an imported source."),
 }
