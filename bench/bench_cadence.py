@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -54,13 +55,17 @@ def best_of(fn, repeats: int = 3) -> float:
 
 
 def cold_start(args: list[str], runs: int = 7) -> tuple[float, float]:
-    env = {**os.environ, "AIRACE_HOME": tempfile.mkdtemp(prefix="airace-bench-")}
+    home = tempfile.mkdtemp(prefix="airace-bench-")
+    env = {**os.environ, "AIRACE_HOME": home}
     times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "airace", *args], env=env, check=True,
-                       capture_output=True)
-        times.append(time.perf_counter() - t0)
+    try:
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "airace", *args], env=env, check=True,
+                           capture_output=True)
+            times.append(time.perf_counter() - t0)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
     return min(times), statistics.median(times)
 
 

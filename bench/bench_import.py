@@ -6,6 +6,7 @@ Reads ../shared/data (skips with a message when absent). Prints figures only.
 from __future__ import annotations
 
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -32,10 +33,14 @@ def main() -> None:
     print(f"largest Epoch file: {largest.name}, {largest.stat().st_size / 1e6:.1f} MB")
     imports, sources = [], []
     for _ in range(3):
-        env = {**os.environ, "AIRACE_HOME": tempfile.mkdtemp(prefix="airace-bench-")}
-        run(["data", "build"], env)  # the curated catalog is built first, not timed
-        imports.append(run(["import", "epoch-models", str(largest)], env))
-        sources.append(run(["sources"], env))
+        home = tempfile.mkdtemp(prefix="airace-bench-")
+        env = {**os.environ, "AIRACE_HOME": home}
+        try:
+            run(["data", "build"], env)  # the curated catalog is built first, not timed
+            imports.append(run(["import", "epoch-models", str(largest)], env))
+            sources.append(run(["sources"], env))
+        finally:
+            shutil.rmtree(home, ignore_errors=True)
     print(f"`airace import epoch-models {largest.name}`: best {min(imports):.2f} s, "
           f"median {statistics.median(imports):.2f} s")
     print(f"`airace sources`: best {min(sources):.2f} s, median {statistics.median(sources):.2f} s")

@@ -25,6 +25,12 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ.pop("AIRACE_DATA_DIR", None)
 
 
+def pytest_unconfigure(config: pytest.Config) -> None:
+    home = os.environ.get("AIRACE_HOME", "")
+    if "airace-test-home-" in home:
+        shutil.rmtree(home, ignore_errors=True)
+
+
 def shared(*parts: str) -> Path:
     """A path under ../shared/data, skipping the test when that folder is absent."""
     path = SHARED_DATA.joinpath(*parts)

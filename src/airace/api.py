@@ -11,6 +11,7 @@ import difflib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from airace.cells import as_list
 from airace.errors import AiraceError
 
 if TYPE_CHECKING:
@@ -35,15 +36,6 @@ def load_table(name: str) -> pd.DataFrame:
     if name not in CURATED_TABLES:
         raise AiraceError(f"unknown table {name!r}; tables: {', '.join(CURATED_TABLES)}")
     return catalog.query(f'SELECT * FROM "{name}"')
-
-
-def as_list(value: object) -> list[str]:
-    """A list cell from DuckDB (list, array, or a missing value) as a plain list."""
-    if isinstance(value, (list, tuple)):
-        return list(value)
-    if hasattr(value, "tolist"):
-        return list(value.tolist())
-    return []
 
 
 def suggest(name: str, known: Sequence[str]) -> str:

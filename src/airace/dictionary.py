@@ -30,6 +30,13 @@ class CellError(ValueError):
     """A cell that does not fit its field's type; the message says what was expected."""
 
 
+def check_slug(value: str) -> str:
+    """Validator for ids in YAML files (rule names, claim ids)."""
+    if not SLUG_RE.match(value):
+        raise ValueError("must be a lowercase id (letters, digits, '.', '_', '-')")
+    return value
+
+
 def parse_date(text: str) -> dt.date:
     if not DATE_RE.match(text):
         raise CellError(f"{text!r} is not a date in YYYY-MM-DD form")

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from airace.dictionary import SLUG_RE, data_dir
+from airace.dictionary import check_slug, data_dir
 from airace.errors import AiraceError
 from airace.yamlfile import parse_model, read_yaml
 
@@ -110,12 +110,7 @@ class Claim(Strict):
     resolution: Resolution | None = None
     notes: str | None = None
 
-    @field_validator("id")
-    @classmethod
-    def _slug(cls, value: str) -> str:
-        if not SLUG_RE.match(value):
-            raise ValueError("must be a lowercase id (letters, digits, '.', '_', '-')")
-        return value
+    _slug = field_validator("id")(check_slug)
 
     @model_validator(mode="after")
     def _shape(self) -> Claim:

@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from airace.cells import as_list
 from airace.errors import AiraceError
 
 GROUP_KINDS = ("country", "lab", "access")
@@ -56,12 +57,6 @@ def parse_groups(text: str) -> Groups:
     return Groups(kind, names[0], names[1])
 
 
-def _as_list(value: Any) -> list[str]:
-    if isinstance(value, (list, tuple)):
-        return [str(v) for v in value]
-    if hasattr(value, "tolist"):
-        return [str(v) for v in value.tolist()]
-    return []
 
 
 def _access(value: Any) -> str | None:
@@ -127,7 +122,7 @@ def _assign(rows: pd.DataFrame, groups: Groups, multi_country: str) -> tuple[pd.
     out = []
     for row in rows.itertuples(index=False):
         if groups.kind == "country":
-            members = _as_list(row.countries)
+            members = as_list(row.countries)
             if len(members) > 1:
                 if multi_country == "exclude":
                     continue
@@ -135,7 +130,7 @@ def _assign(rows: pd.DataFrame, groups: Groups, multi_country: str) -> tuple[pd.
                     notes.append(f"{row.model} lists several countries "
                                  f"({', '.join(members)}): counted for each")
         elif groups.kind == "lab":
-            members = _as_list(row.org_ids)
+            members = as_list(row.org_ids)
         else:
             access = _access(row.access)
             members = [access] if access else []
@@ -175,7 +170,7 @@ def _check_group_names(groups: Groups, rows: pd.DataFrame) -> None:
     if groups.kind == "access":
         return
     column = "countries" if groups.kind == "country" else "org_ids"
-    known = sorted({v for cell in rows[column] for v in _as_list(cell)})
+    known = sorted({v for cell in rows[column] for v in as_list(cell)})
     for name in groups.names:
         if name not in known:
             from airace.api import suggest

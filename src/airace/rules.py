@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from airace.dictionary import SLUG_RE, data_dir, load_dictionary
+from airace.dictionary import check_slug, data_dir, load_dictionary
 from airace.errors import AiraceError
 from airace.yamlfile import parse_model, read_yaml
 
@@ -42,12 +42,7 @@ class CountingRule(BaseModel):
     exclude: Condition = Field(default_factory=dict)
     collapse: Collapse | None = None
 
-    @field_validator("name")
-    @classmethod
-    def _slug(cls, value: str) -> str:
-        if not SLUG_RE.match(value):
-            raise ValueError("must be a lowercase id (letters, digits, '.', '_', '-')")
-        return value
+    _slug = field_validator("name")(check_slug)
 
     def columns(self) -> set[str]:
         """Release columns the rule needs; a source without them cannot use the rule."""

@@ -8,6 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from airace.cells import as_list
+
 CAVEATS = (
     "Epoch's clusters dataset covers known AI supercomputers, not all AI compute: cloud "
     "fleets spread over many sites, undisclosed clusters and chips in smaller deployments "
@@ -20,12 +22,6 @@ CAVEATS = (
 )
 
 
-def _as_list(value: Any) -> list[str]:
-    if isinstance(value, (list, tuple)):
-        return list(value)
-    if hasattr(value, "tolist"):
-        return list(value.tolist())
-    return []
 
 
 def compute_share(clusters: pd.DataFrame, as_of: dt.date, *, standard_only: bool = True,
@@ -48,7 +44,7 @@ def compute_share(clusters: pd.DataFrame, as_of: dt.date, *, standard_only: bool
     counts: dict[str, int] = {}
     unknown = 0.0
     for row in used.itertuples(index=False):
-        countries = _as_list(row.countries) or []
+        countries = as_list(row.countries) or []
         if not countries:
             unknown += float(row.h100_equivalents)
             continue
@@ -61,7 +57,7 @@ def compute_share(clusters: pd.DataFrame, as_of: dt.date, *, standard_only: bool
                for code, value in sorted(shares.items(), key=lambda kv: -kv[1])]
     if unknown:
         records.append({"country": None, "h100_equivalents": unknown,
-                        "clusters": int(sum(1 for c in used["countries"] if not _as_list(c))),
+                        "clusters": int(sum(1 for c in used["countries"] if not as_list(c))),
                         "share": unknown / total})
     info = {
         "as_of": as_of.isoformat(),

@@ -10,20 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-import numpy as np
 import pandas as pd
+
+from airace.cells import as_list
 
 # Columns of a curated release row that an imported source can supply.
 EXTERNAL_COLUMNS = {"model_id", "model_name", "org_id", "country", "release_date",
                     "is_open_weights", "source_url"}
 
 
-def _as_list(value: object) -> list[str]:
-    if isinstance(value, (list, tuple)):
-        return list(value)
-    if isinstance(value, np.ndarray):
-        return [str(v) for v in value.tolist()]
-    return []
 
 
 def as_releases(rows: pd.DataFrame, group_by: str = "org_id") -> pd.DataFrame:
@@ -41,8 +36,8 @@ def as_releases(rows: pd.DataFrame, group_by: str = "org_id") -> pd.DataFrame:
         "release_date": pd.to_datetime(rows["release_date"]),
         "is_open_weights": rows.get("is_open_weights"),
         "source_url": rows.get("link"),
-        "org_id": [_as_list(v) for v in rows["org_ids"]],
-        "country": [_as_list(v) for v in rows["countries"]],
+        "org_id": [as_list(v) for v in rows["org_ids"]],
+        "country": [as_list(v) for v in rows["countries"]],
         "matched_model_id": rows["model_id"],
     })
     undated = int(frame["release_date"].isna().sum())
@@ -87,7 +82,7 @@ def compare_dates(
     lab_set = set(labs) if labs else set(ours["org_id"])
     last = theirs["release_date"].max()
     start = pd.Timestamp(since)
-    theirs["labs"] = [[o for o in _as_list(v) if o in lab_set] for v in theirs["org_ids"]]
+    theirs["labs"] = [[o for o in as_list(v) if o in lab_set] for v in theirs["org_ids"]]
     theirs = theirs[theirs["labs"].map(len) > 0]
     ours = ours[ours["org_id"].isin(lab_set)]
     records = []
@@ -103,9 +98,11 @@ def compare_dates(
             continue
         diff = (row.release_date - mine["release_date"]).days
         if abs(diff) > threshold_days and mine["release_date"] >= start:
-            records.append(_rec("date_differs", row.model_id, mine["org_id"],
-                                mine["model_name"], mine["release_date"], row.model_name,
-                                row.release_date, diff, mine["source_url"], row.link))
+            rec = _rec("date_differs", row.model_id, mine["org_id"], mine["model_name"],
+                       mine["release_date"], row.model_name, row.release_date, diff,
+                       mine["source_url"], row.link)
+            rec["explained"] = explain_difference(mine, row.release_date, threshold_days)
+            records.append(rec)
     window = (ours["release_date"] >= start) & (ours["release_date"] <= last)
     if ours_types:
         window &= ours["release_type"].isin(list(ours_types))
@@ -117,13 +114,31 @@ def compare_dates(
         records.append(_rec("missing_in_airace", None, ",".join(row.labs), None, None,
                             row.model_name, row.release_date, None, None, row.link))
     columns = ["issue", "model_id", "org_id", "airace_name", "airace_date", "source_name",
-               "source_date", "days_difference", "airace_source_url", "source_link"]
+               "source_date", "days_difference", "explained", "airace_source_url",
+               "source_link"]
     out = pd.DataFrame.from_records(records, columns=columns)
     out["days_difference"] = pd.to_numeric(out["days_difference"]).astype("Int64")
     out["abs_days"] = out["days_difference"].abs()
     out = out.sort_values(["issue", "abs_days", "org_id"], ascending=[True, False, True],
                           kind="mergesort").drop(columns="abs_days").reset_index(drop=True)
     return out
+
+
+def explain_difference(mine: pd.Series, their_date: pd.Timestamp, threshold_days: int
+                       ) -> str | None:
+    """Why a date differs, when our row already accounts for it (None: unexplained)."""
+    announced = mine.get("announced_date")
+    if announced is not None and not pd.isna(announced):
+        if abs((their_date - pd.Timestamp(announced)).days) <= threshold_days:
+            return "the source uses the announcement date; ours is first availability"
+    ours = pd.Timestamp(mine["release_date"])
+    if mine.get("date_precision") == "month" and (ours.year, ours.month) == (
+            their_date.year, their_date.month):
+        return "our date is known to the month only; the source's day is in that month"
+    notes = str(mine.get("notes") or "")
+    if their_date.date().isoformat() in notes:
+        return "our notes discuss the source's date and why we chose another"
+    return None
 
 
 def _rec(issue: str, model_id: str | None, org: str, name: str | None, date: object,

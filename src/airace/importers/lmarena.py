@@ -19,7 +19,7 @@ from typing import Any
 from airace.errors import AiraceError
 from airace.importers.crosswalk import Crosswalk
 from airace.importers.parsed import Parsed, Publisher
-from airace.importers.spec import Column, CsvSpec, decode, read_csv
+from airace.importers.spec import Column, CsvSpec, decode, read_csv, read_json
 
 PUBLISHER = Publisher(
     "LMArena", "Text Arena leaderboard", "https://lmarena.ai/leaderboard",
@@ -43,12 +43,7 @@ def parse(data: bytes, label: str, xw: Crosswalk) -> Parsed:
     text = decode(data, "utf-8-sig", label)
     if label.lower().endswith(".csv") or text.lstrip()[:1] not in "{[":
         return _parse_csv(data, label, xw)
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise AiraceError(f"malformed JSON ({exc.msg}); the file may be truncated",
-                          file=label, row=f"line {exc.lineno}",
-                          field=f"column {exc.colno}") from None
+    doc = read_json(data, label)
     if isinstance(doc, list):
         return _parse_meta(doc, label, xw)
     if isinstance(doc, dict):

@@ -13,7 +13,7 @@ from typing import Any
 from airace.errors import AiraceError
 from airace.importers.crosswalk import Crosswalk
 from airace.importers.parsed import Parsed, Publisher
-from airace.importers.spec import decode
+from airace.importers.spec import read_json
 
 PUBLISHER = Publisher(
     "OpenRouter", "OpenRouter models API (/api/v1/models)", "https://openrouter.ai/models",
@@ -31,13 +31,7 @@ def _price(pricing: dict[str, Any], key: str) -> float | None:
 
 
 def parse(data: bytes, label: str, xw: Crosswalk) -> Parsed:
-    text = decode(data, "utf-8-sig", label)
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise AiraceError(f"malformed JSON ({exc.msg}); the file may be truncated",
-                          file=label, row=f"line {exc.lineno}",
-                          field=f"column {exc.colno}") from None
+    doc = read_json(data, label)
     if not isinstance(doc, dict) or not isinstance(doc.get("data"), list):
         raise AiraceError("expected an object with a 'data' list of models", file=label,
                           field="data")

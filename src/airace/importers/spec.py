@@ -61,6 +61,19 @@ def decode(data: bytes, encoding: str, label: str) -> str:
                           row=f"line {line}") from None
 
 
+def read_json(data: bytes, label: str) -> Any:
+    """Parse a JSON upstream file; a malformed or truncated one names line and column."""
+    import json
+
+    text = decode(data, "utf-8-sig", label)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise AiraceError(f"malformed JSON ({exc.msg}); the file may be truncated",
+                          file=label, row=f"line {exc.lineno}",
+                          field=f"column {exc.colno}") from None
+
+
 def convert(col: Column, text: str, thousands: str | None = None) -> Any:
     """One cell to a typed value (None for an empty cell); ValueError explains a bad cell."""
     value = text.strip()
