@@ -30,11 +30,12 @@ def list_snapshots() -> list[dict[str, Any]]:
     with catalog.connect() as con:
         if not _has_snapshots(con):
             return []
-        frame = con.execute(
+        cursor = con.execute(
             "SELECT snapshot_id, variant AS source, kind, file_name, imported_at, min_date, "
             "max_date, rows, bytes, sha256, licence, producer, url, accessed_date, citation "
-            "FROM snapshots ORDER BY variant, imported_at").df()
-    return frame.to_dict(orient="records")
+            "FROM snapshots ORDER BY variant, imported_at")
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def resolve_snapshot(con: Any, source: str, snapshot: str | None = None) -> str:

@@ -128,9 +128,9 @@ def explain_difference(mine: pd.Series, their_date: pd.Timestamp, threshold_days
                        ) -> str | None:
     """Why a date differs, when our row already accounts for it (None: unexplained)."""
     announced = mine.get("announced_date")
-    if announced is not None and not pd.isna(announced):
-        if abs((their_date - pd.Timestamp(announced)).days) <= threshold_days:
-            return "the source uses the announcement date; ours is first availability"
+    if (announced is not None and not pd.isna(announced)
+            and abs((their_date - pd.Timestamp(announced)).days) <= threshold_days):
+        return "the source uses the announcement date; ours is first availability"
     ours = pd.Timestamp(mine["release_date"])
     if mine.get("date_precision") == "month" and (ours.year, ours.month) == (
             their_date.year, their_date.month):
