@@ -311,3 +311,16 @@ def test_explain_and_strict_and_score():
     code, out, _ = run_cli("claims", "check", "--as-of", "2026-11-29", "--format",
                            "markdown")
     assert code == 0 and out.startswith("| claim | quote | verdict |")
+
+
+def test_explain_works_for_every_bundled_claim():
+    from airace.ledger import bundled_ledgers, load_ledger
+
+    ids = [c.id for p in bundled_ledgers() for c in load_ledger(p).claims]
+    assert len(ids) >= 20
+    for claim_id in ids:
+        code, out, err = run_cli("claims", "explain", claim_id, "--as-of", "2026-11-29",
+                                 "--format", "json")
+        assert code == 0, (claim_id, err)
+        record = json.loads(out)
+        assert record["claim_id"] == claim_id and record["verdict"] and record["sources"]

@@ -208,3 +208,20 @@ def test_compare_dates_finds_differences_and_gaps(home: Path, tmp_path: Path):
     code, out, _ = run_cli("compare-dates", "--source", "epoch-notable", "--lab", "deepseek",
                            "--days", "10", "--format", "json")
     assert not [i for i in json.loads(out) if i["issue"] == "date_differs"]
+
+
+def test_date_differences_are_explained_when_our_row_accounts_for_them():
+    import pandas as pd
+
+    from airace.analysis.external import explain_difference
+
+    row = pd.Series({"release_date": pd.Timestamp("2024-04-09"), "announced_date":
+                     pd.Timestamp("2024-02-15"), "date_precision": "day", "notes": ""})
+    assert "announcement date" in explain_difference(row, pd.Timestamp("2024-02-15"), 3)
+    assert explain_difference(row, pd.Timestamp("2024-03-01"), 3) is None
+    month = pd.Series({"release_date": pd.Timestamp("2025-05-01"), "announced_date": None,
+                       "date_precision": "month", "notes": ""})
+    assert "month only" in explain_difference(month, pd.Timestamp("2025-05-11"), 3)
+    noted = pd.Series({"release_date": pd.Timestamp("2025-09-24"), "announced_date": None,
+                       "date_precision": "day", "notes": "Epoch says 2025-09-05 (preview)."})
+    assert "notes discuss" in explain_difference(noted, pd.Timestamp("2025-09-05"), 3)
