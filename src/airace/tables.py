@@ -76,6 +76,13 @@ class Table:
     meta: TableMeta
     rows: list[dict[str, Any]] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
+    _indexes: dict[str, dict[Any, dict[str, Any]]] = field(default_factory=dict, repr=False)
+
+    def index(self, key: str) -> dict[Any, dict[str, Any]]:
+        """Rows by the value of one column, built on first use (for cross-table checks)."""
+        if key not in self._indexes:
+            self._indexes[key] = {row.get(key): row for row in self.rows}
+        return self._indexes[key]
 
     @property
     def name(self) -> str:

@@ -37,14 +37,8 @@ def _lower(row: Row, a: str, b: str, what: str) -> str | None:
 
 
 def _index(tables: Tables, name: str, key: str) -> dict[Any, Row]:
-    """Rows of one table by key, built once per validation run."""
     table = tables.get(name)
-    if table is None:
-        return {}
-    cache = table.__dict__.setdefault("_index", {})
-    if key not in cache:
-        cache[key] = {row.get(key): row for row in table.rows}
-    return cache[key]
+    return table.index(key) if table is not None else {}
 
 
 def _org_founded(row: Row, tables: Tables) -> str | None:

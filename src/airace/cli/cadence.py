@@ -100,9 +100,7 @@ def cadence(as_of: dt.date, window: str | None, since: dt.date | None, labs: str
             "source": source,
         })
     if fmt != "table":
-        columns = None if fmt == "json" else [c for c in records[0] if c != "sources"] + [
-            "sources"] if records else None
-        emit(render(records, fmt, columns=columns), output)
+        emit(render(records, fmt), output)
         return
     emit(_tables(records, key, names, start, end, rows, show_sources,
                  result.attrs["sources"]), output)
