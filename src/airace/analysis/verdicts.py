@@ -150,7 +150,8 @@ def combine(outcomes: Sequence[ReadingOutcome]) -> tuple[str, str]:
         extra = (f" ({len(missing)} reading(s) lack data)") if missing else ""
         one = fails[0]
         failing = [c.text for c in one.checks if c.status == "fails"]
-        scope = "every reading" if len(fails) > 1 else one.label
+        scope = (f"fails under all {len(fails)} readings; {one.label}" if len(fails) > 1
+                 else one.label)
         return CONTRADICTED, f"{scope}: {'; '.join(failing)}{extra}"
     reasons = "; ".join(o.error or "; ".join(c.text for c in o.checks if c.status ==
                                              "missing") for o in missing)
