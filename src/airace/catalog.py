@@ -161,12 +161,21 @@ def build(path: Path | None = None, folder: Path | None = None) -> str:
     return digest
 
 
+# Catalogs this process has already seen match the curated data (path -> fingerprint), so
+# a command that runs several queries opens the catalog once to check, not once per query.
+_VERIFIED: dict[Path, str] = {}
+
+
 def ensure_fresh(path: Path | None = None, folder: Path | None = None) -> Path:
     """Build the catalog when it is missing or older than the curated data."""
     path = path or paths.catalog_path()
     folder = folder or paths.curated_dir()
-    if _stored_fingerprint(path) != fingerprint(folder):
+    current = fingerprint(folder)
+    if _VERIFIED.get(path) == current and path.exists():
+        return path
+    if _stored_fingerprint(path) != current:
         build(path, folder)
+    _VERIFIED[path] = current
     return path
 
 
