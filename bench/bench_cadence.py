@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from airace.analysis.cadence import cadence, count_launches
-from airace.rules import bundled_rules
+from airace.schema.rules import bundled_rules
 
 TYPES = ["new_generation", "version_step", "point_update", "reasoning_variant", "tier",
          "specialist", "media"]

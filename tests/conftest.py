@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from airace.dictionary import data_dir
+from airace.schema.dictionary import data_dir
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from airace.rules import Collapse, CountingRule
+from airace.schema.rules import Collapse, CountingRule
 
 COLUMNS = ["model_id", "org_id", "country", "family_id", "release_type", "is_main_line",
            "release_date", "model_name", "source_url"]

@@ -14,10 +14,10 @@ import yaml
 
 from airace.analysis.hardware import Unit
 from airace.analysis.verdicts import brier
-from airace.claims import check_ledger, evaluate_claim, score
+from airace.service.claims import check_ledger, evaluate_claim, score
 from airace.errors import AiraceError
-from airace.ledger import load_ledger
-from airace.points import Points
+from airace.schema.ledger import load_ledger
+from airace.service.points import Points
 from conftest import run_cli
 
 D = dt.date
@@ -314,7 +314,7 @@ def test_explain_and_strict_and_score():
 
 
 def test_explain_works_for_every_bundled_claim():
-    from airace.ledger import bundled_ledgers, load_ledger
+    from airace.schema.ledger import bundled_ledgers, load_ledger
 
     ids = [c.id for p in bundled_ledgers() for c in load_ledger(p).claims]
     assert len(ids) >= 20

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import upstream
 from airace.importers.run import import_path
-from airace.sources import list_snapshots
+from airace.service.snapshots import list_snapshots
 
 
 def _start_paused_import(home: Path, path: Path, pause: float) -> subprocess.Popen[str]:

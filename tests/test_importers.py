@@ -10,7 +10,7 @@ import pytest
 import upstream
 from airace.errors import AiraceError
 from airace.importers.run import import_path
-from airace.sources import list_snapshots, snapshot_rows, unmatched_names
+from airace.service.snapshots import list_snapshots, snapshot_rows, unmatched_names
 from conftest import run_cli
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from airace.importers.epoch import BENCHMARK_SCORES
 from airace.importers.run import import_path
-from airace.sources import snapshot_rows
+from airace.service.snapshots import snapshot_rows
 from conftest import shared
 
 pytestmark = pytest.mark.integration

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from airace.errors import AiraceError
-from airace.periods import shift_months, user_date, window_start
+from airace.schema.periods import shift_months, user_date, window_start
 
 D = dt.date
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from airace.errors import AiraceError
-from airace.rules import bundled_rules, load_rule_file, resolve_rule
+from airace.schema.rules import bundled_rules, load_rule_file, resolve_rule
 
 
 def test_bundled_rules_strict_to_loose():

@@ -11,7 +11,7 @@ import pytest
 
 import upstream
 from airace.importers.update import load_state, update
-from airace.sources import list_snapshots
+from airace.service.snapshots import list_snapshots
 from conftest import run_cli
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from airace.validate import validate
+from airace.schema.validate import validate
 from conftest import edit_csv, run_cli
 
 

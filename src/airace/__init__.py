@@ -1,27 +1,23 @@
 """airace: an open observatory of the AI race.
 
-The package keeps its import light (the CLI must start fast); the Python API lives in
-:mod:`airace.api` and is re-exported lazily here.
+The package keeps its import light (the CLI must start fast); the Python API is the service
+layer (:mod:`airace.service`), re-exported lazily here: ``airace.cadence(...)``,
+``airace.gap(...)``, ``airace.releases(...)`` and friends each return a
+:class:`~airace.service.result.Result` with its records, sources and parameters.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-__version__ = "0.1.0"
+from airace.version import __version__
 
-_API = {
-    "releases",
-    "cadence",
-    "load_table",
-    "catalog",
-    "rules",
-}
+__all__ = ["__version__"]
 
 
 def __getattr__(name: str) -> Any:
-    if name in _API:
-        from airace import api
+    from airace import service
 
-        return getattr(api, name)
+    if name in service.__all__:
+        return getattr(service, name)
     raise AttributeError(f"module 'airace' has no attribute {name!r}")

@@ -7,6 +7,8 @@ traceback. Location parts (file, row, field) are kept separately so tests can as
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 class AiraceError(Exception):
     """A problem the user can fix, reported as one clear line."""
@@ -43,3 +45,11 @@ class CatalogBusy(AiraceError):
     """Another process holds the catalog; the caller may retry."""
 
     exit_code = 3
+
+
+def suggest(name: str, known: Iterable[str]) -> str:
+    """' (did you mean x, y?)' for a mistyped name, or '' when nothing is close."""
+    import difflib
+
+    close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.5)
+    return f" (did you mean {', '.join(close)}?)" if close else ""

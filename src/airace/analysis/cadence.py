@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from airace.rules import CountingRule
+from airace.schema.rules import CountingRule
 
 RESULT_COLUMNS = [
     "group",

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from airace.cells import as_list
+from airace.schema.cells import as_list
 
 CAVEATS = (
     "Epoch's clusters dataset covers known AI supercomputers, not all AI compute: cloud "

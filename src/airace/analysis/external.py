@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from airace.cells import as_list
+from airace.schema.cells import as_list
 
 # Columns of a curated release row that an imported source can supply.
 EXTERNAL_COLUMNS = {"model_id", "model_name", "org_id", "country", "release_date",

@@ -11,12 +11,14 @@ import click
 from airace.cli.common import (
     DATE,
     emit,
+    emit_result,
     format_option,
     info,
     output_option,
     render,
     split_list,
 )
+from airace.service.result import Result
 
 
 @click.command()
@@ -61,56 +63,23 @@ def cadence(as_of: dt.date, window: str | None, since: dt.date | None, labs: str
     use them apply there (every-release, or your own rules over is_open_weights); a model by
     several labs counts once for each lab.
     """
-    from airace import api
-    from airace.rules import bundled_rules
+    import airace.service as svc
 
-    if sensitivity and rule_names:
-        raise click.UsageError("--sensitivity already uses every bundled rule; drop --rule")
-    names: list[str] = list(rule_names) or (["main-versions"] if source == "curated"
-                                            else ["every-release"])
-    if sensitivity:
-        names = [r.name for r in bundled_rules()]
-        if source != "curated":
-            frame = api.releases(source=source, snapshot=snapshot)
-            names, skipped = api.rules_for_source(frame)
-            for name, lacking in skipped.items():
-                info(f"rule {name} does not apply to {source}: it needs {', '.join(lacking)}")
-    result = api.cadence(as_of=as_of, window=window, since=since,
-                         labs=split_list(labs) or None, by=by, rule=names, source=source,
-                         snapshot=snapshot)
-    start, end = result.attrs["since"], result.attrs["as_of"]
-    rows = result.attrs["rows"].drop_duplicates("model_id").set_index("model_id")
-    key = "org_id" if by == "lab" else "country"
-    records = []
-    for rec in result.to_dict(orient="records"):
-        ids = rec["model_ids"]
-        records.append({
-            key: rec["group"],
-            "rule": rec["rule"],
-            "count": rec["count"],
-            "model_ids": ids,
-            "release_dates": rec["release_dates"],
-            "collapsed_ids": rec["collapsed_ids"],
-            "median_interval_days": rec["median_interval_days"],
-            "days_since_last": rec["days_since_last"],
-            "since": start.isoformat(),
-            "as_of": end.isoformat(),
-            "sources": sorted({str(u) for u in rows.loc[ids, "source_url"].tolist()
-                               if isinstance(u, str)}),
-            "source": source,
-        })
+    result = svc.cadence(as_of=as_of, window=window, since=since,
+                         labs=split_list(labs) or None, by=by, rule=list(rule_names) or None,
+                         sensitivity=sensitivity, source=source, snapshot=snapshot)
+    for caveat in result.caveats:
+        info(caveat)
     if fmt != "table":
-        emit(render(records, fmt), output)
+        emit_result(result, fmt, output)
         return
-    emit(_tables(records, key, names, start, end, rows, show_sources,
-                 result.attrs["sources"]), output)
+    emit(_tables(result, show_sources), output)
 
 
-def _tables(records: list[dict[str, Any]], key: str, names: list[str], start: dt.date,
-            end: dt.date, rows: Any, show_sources: bool, data_sources: list[dict[str, Any]]
-            ) -> str:
-    from airace.rules import resolve_rule
-
+def _tables(result: Result, show_sources: bool) -> str:
+    records, key, rows = result.records, result.extra["key"], result.extra["rows"]
+    names: list[str] = result.params["rules"]
+    start, end = result.params["since"], result.params["as_of"]
     span = f"{start} .. {end} ({(end - start).days + 1} days)"
     parts = []
     if len(names) > 1:
@@ -130,10 +99,10 @@ def _tables(records: list[dict[str, Any]], key: str, names: list[str], start: dt
             "launches counted": "; ".join(launches),
         })
     parts.append(render(detail, "table", title=f"Launches counted, {span}"))
-    legend = "\n".join(f"  {n}: {resolve_rule(n).describe()}" for n in names)
-    data = "; ".join(f"{d['source']}" + (f" (snapshot {d['snapshot']})" if d.get("snapshot")
-                                         else "") + f", licence {d['licence']}"
-                     for d in data_sources)
+    legend = "\n".join(f"  {n}: {d}" for n, d in result.definitions.items())
+    data = "; ".join(f"{src.name}" + (f" (snapshot {src.snapshot_id})" if src.snapshot_id
+                                      else "") + f", licence {src.licence}"
+                     for src in result.sources)
     footer = [f"Rules:\n{legend}",
               f"Data: {data}; each row cites its source — add --show-sources or use "
               "--format json."]

@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from airace.cli.common import DATE, cell_text, emit, jsonable, output_option, render
-
-
-def _ledgers(paths: tuple[Path, ...]) -> list[Any]:
-    from airace.ledger import bundled_ledgers, load_ledger
-
-    return [load_ledger(p) for p in (paths or tuple(bundled_ledgers()))]
+from airace.cli.common import DATE, cell_text, emit, emit_result, output_option, render
+from airace.render.text import to_json
 
 
 def _short(text: str, n: int = 70) -> str:
@@ -32,24 +26,6 @@ def _figures_text(figures: Any) -> str:
     if isinstance(figures, dict):
         return ", ".join(f"{k}={cell_text(v)}" for k, v in figures.items() if v is not None)
     return cell_text(figures)
-
-
-def _record(v: Any) -> dict[str, Any]:
-    return {
-        "claim_id": v.claim.id,
-        "document": v.document,
-        "kind": v.claim.kind,
-        "speaker": v.claim.speaker,
-        "quote": v.claim.quote,
-        "verdict": v.verdict,
-        "figures": jsonable(v.figures),
-        "reason": v.reason,
-        "readings": [{"label": o.label, "status": o.status, "params": jsonable(o.params),
-                      "checks": [c.text for c in o.checks], "error": o.error}
-                     for o in v.readings],
-        "evidence": jsonable(v.evidence),
-        "sources": jsonable(v.sources),
-    }
 
 
 def _markdown(records: list[dict[str, Any]]) -> str:
@@ -88,14 +64,12 @@ def check(ledgers: tuple[Path, ...], as_of: dt.date | None, fmt: str, strict: bo
       airace claims check my-ledger.yaml --as-of 2026-06-30 --format markdown
       airace claims check --strict --format json
     """
-    from airace.claims import CatalogData, check_ledger
+    import airace.service as svc
 
-    date = as_of or dt.date.today()
-    data = CatalogData()
-    verdicts = [v for lg in _ledgers(ledgers) for v in check_ledger(lg, data, date)]
-    records = [_record(v) for v in verdicts]
+    result = svc.check_claims(ledgers=ledgers, as_of=as_of)
+    records = result.records
     if fmt == "json":
-        emit(json.dumps(records, indent=2, ensure_ascii=False) + "\n", output)
+        emit_result(result, fmt, output)
     elif fmt == "markdown":
         emit(_markdown(records), output)
     else:
@@ -105,13 +79,12 @@ def check(ledgers: tuple[Path, ...], as_of: dt.date | None, fmt: str, strict: bo
         if fmt == "csv":
             emit(render(rows, "csv"), output)
         else:
-            counts: dict[str, int] = {}
-            for r in records:
-                counts[r["verdict"]] = counts.get(r["verdict"], 0) + 1
-            footer = (f"As of {date}: " + ", ".join(f"{k} {n}" for k, n in counts.items())
+            counts = result.extra["counts"]
+            footer = (f"As of {result.params['as_of']}: "
+                      + ", ".join(f"{k} {n}" for k, n in counts.items())
                       + ". `airace claims explain CLAIM_ID` shows the evidence and sources.")
             emit(render(rows, "table", footer=footer), output)
-    if strict and any(v.verdict == "contradicted" for v in verdicts):
+    if strict and any(r["verdict"] == "contradicted" for r in records):
         sys.exit(1)
 
 
@@ -121,29 +94,23 @@ def check(ledgers: tuple[Path, ...], as_of: dt.date | None, fmt: str, strict: bo
 @click.option("--as-of", type=DATE, default=None)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
-def explain(claim_id: str, ledgers: tuple[Path, ...], as_of: dt.date | None, fmt: str) -> None:
+@output_option
+def explain(claim_id: str, ledgers: tuple[Path, ...], as_of: dt.date | None, fmt: str,
+            output: Path | None) -> None:
     """The full evidence behind one claim's verdict, with sources.
 
     \b
     Example:
       airace claims explain rfm-release-counts
     """
-    from airace.api import suggest
-    from airace.claims import CatalogData, evaluate_claim
-    from airace.errors import AiraceError
+    import airace.service as svc
 
-    loaded = _ledgers(ledgers)
-    found = [(lg, c) for lg in loaded for c in lg.claims if c.id == claim_id]
-    if not found:
-        known = [c.id for lg in loaded for c in lg.claims]
-        raise AiraceError(f"unknown claim {claim_id!r}{suggest(claim_id, known)}")
-    ledger, claim = found[0]
-    verdict = evaluate_claim(claim, ledger.document.id, CatalogData(),
-                             as_of or dt.date.today())
-    record = _record(verdict)
+    result = svc.explain_claim(claim_id=claim_id, ledgers=ledgers, as_of=as_of)
     if fmt == "json":
-        emit(json.dumps(record, indent=2, ensure_ascii=False) + "\n", None)
+        emit(to_json(result.record), output)
         return
+    verdict, ledger, claim = (result.extra["verdict"], result.extra["ledger"],
+                              result.extra["claim"])
     doc = ledger.document
     lines = [f"{claim.id} ({claim.kind}) — {doc.title}",
              f"  {doc.publisher or ''} {doc.date} {doc.url or ''}".rstrip(),
@@ -177,15 +144,17 @@ def explain(claim_id: str, ledgers: tuple[Path, ...], as_of: dt.date | None, fmt
         lines.append("  " + ", ".join(f"{k}: {v}" for k, v in src.items()))
     if claim.notes:
         lines.append(f"\nNotes: {' '.join(claim.notes.split())}")
-    emit("\n".join(lines) + "\n", None)
+    emit("\n".join(lines) + "\n", output)
 
 
 @claims.command()
 @click.argument("ledgers", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--as-of", type=DATE, default=None)
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-              show_default=True)
-def score(ledgers: tuple[Path, ...], as_of: dt.date | None, fmt: str) -> None:
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "markdown"]),
+              default="table", show_default=True)
+@output_option
+def score(ledgers: tuple[Path, ...], as_of: dt.date | None, fmt: str,
+          output: Path | None) -> None:
     """Forecasting scores per document and per author: Brier score over resolved predictions
     with a stated probability; hits and misses for those without one.
 
@@ -193,14 +162,9 @@ def score(ledgers: tuple[Path, ...], as_of: dt.date | None, fmt: str) -> None:
     Example:
       airace claims score
     """
-    from airace.claims import CatalogData, check_ledger
-    from airace.claims import score as run
+    import airace.service as svc
 
-    loaded = _ledgers(ledgers)
-    data = CatalogData()
-    date = as_of or dt.date.today()
-    verdicts = [v for lg in loaded for v in check_ledger(lg, data, date)]
-    emit(render(run(loaded, verdicts), fmt), None)
+    emit_result(svc.score_claims(ledgers=ledgers, as_of=as_of), fmt, output, footer="")
 
 
 @claims.command()
@@ -212,5 +176,7 @@ def validate(ledgers: tuple[Path, ...]) -> None:
     Example:
       airace claims validate my-ledger.yaml
     """
-    for ledger in _ledgers(ledgers):
+    from airace.service.claims import load_ledgers
+
+    for ledger in load_ledgers(ledgers):
         click.echo(f"ok: {ledger.path} ({len(ledger.claims)} claims)")

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import click
 
-from airace.cli.common import emit, format_option, output_option, render, split_list
+from airace.cli.common import emit_result, format_option, output_option, split_list
+from airace.render.text import provenance_footer
 
 
 @click.command("compare-dates")
 @click.option("--source", default="epoch-notable", show_default=True,
-              help="Imported model list: epoch-notable, epoch-all, epoch-large-scale, "
-                   "epoch-frontier, openrouter.")
+              help="Imported model list (see `airace sources kinds`).")
 @click.option("--lab", "labs", default=None, help="Comma-separated labs (default: all ours).")
 @click.option("--days", "threshold", type=int, default=3, show_default=True,
               help="Report dates that differ by more than this many days.")
@@ -34,15 +34,13 @@ def compare_dates(source: str, labs: str | None, threshold: int, since: str,
       airace compare-dates --source epoch-notable
       airace compare-dates --source epoch-notable --lab deepseek --days 0 --format csv
     """
-    from airace import api
+    import airace.service as svc
 
-    frame = api.compare_dates(source=source, labs=split_list(labs) or None,
-                              threshold_days=threshold, snapshot=snapshot, since=since)
-    meta = frame.attrs["snapshot"]
-    counts = frame["issue"].value_counts().to_dict()
+    result = svc.compare_dates(source=source, labs=split_list(labs) or None,
+                               threshold_days=threshold, snapshot=snapshot, since=since)
+    counts = result.extra["counts"]
     summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "no differences"
-    footer = (f"{summary}. Source: snapshot {meta['snapshot_id']} ({meta['file_name']}), "
-              f"{meta['citation']}; licence {meta['licence']}.")
     columns = ["issue", "org_id", "model_id", "airace_date", "source_date", "days_difference",
-               "source_name"] if fmt == "table" else None
-    emit(render(frame.to_dict(orient="records"), fmt, columns=columns, footer=footer), output)
+               "source_name"]
+    emit_result(result, fmt, output, columns=columns,
+                footer=f"{summary}.\n{provenance_footer(result)}")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 
 import click
 
-from airace.cli.common import emit, format_option, info, render
+from airace.cli.common import emit, format_option, info, output_option, render
 
 
 @click.group()
@@ -29,12 +30,12 @@ def validate(data_dir: Path | None, fmt: str) -> None:
       airace data validate
       airace data validate --data-dir my-fork/data --format json
     """
-    from airace.paths import curated_dir
-    from airace.tables import read_all
-    from airace.validate import validate as run
+    from airace.catalog.paths import curated_dir
+    from airace.schema.tables import read_all
+    from airace.schema.validate import validate as run
 
     folder = data_dir or curated_dir()
-    problems = run(folder)
+    problems = run(folder, dt.date.today())
     if fmt != "table":
         records = [{"table": p.table, "row": p.row, "field": p.field, "check": p.check,
                     "message": p.message} for p in problems]
@@ -51,28 +52,35 @@ def validate(data_dir: Path | None, fmt: str) -> None:
 
 @data.command()
 @format_option()
-def tables(fmt: str) -> None:
-    """List the curated tables with their row counts and licences."""
-    from airace.tables import read_all
+@output_option
+def tables(fmt: str, output: Path | None) -> None:
+    """List the curated tables with their row counts and licences.
+
+    \b
+    Example:
+      airace data tables --format json
+    """
+    from airace.schema.tables import read_all
 
     records = [{"table": name, "rows": len(t.rows), "licence": t.meta.licence,
                 "title": t.meta.title} for name, t in read_all().items()]
-    emit(render(records, fmt), None)
+    emit(render(records, fmt), output)
 
 
 @data.command()
 def build() -> None:
     """Rebuild the catalog's curated tables now (normally automatic)."""
-    from airace import catalog, paths
+    from airace.service.context import get_catalog
 
-    catalog.build()
-    info(f"catalog rebuilt: {paths.catalog_path()}")
+    catalog = get_catalog()
+    catalog.rebuild()
+    info(f"catalog rebuilt: {catalog.path}")
 
 
 @data.command()
 def path() -> None:
     """Print where the catalog and snapshots live (AIRACE_HOME)."""
-    from airace import paths
+    from airace.catalog import paths
 
     click.echo(f"home: {paths.home()}\ncatalog: {paths.catalog_path()}\n"
                f"curated data: {paths.curated_dir()}")

@@ -7,11 +7,9 @@ from pathlib import Path
 
 import click
 
-from airace.cli.common import DATE, emit, format_option, output_option, render
-from airace.errors import AiraceError
-
-REFERENCE_RUNS = ("gpt-4", "llama-3.1", "deepseek-v3", "deepseek-v4-pro", "grok-3", "grok-4",
-                  "gpt-4.5", "gpt-5")
+from airace.cli.common import DATE, emit, emit_result, format_option, output_option, render
+from airace.render.text import provenance_footer
+from airace.service.economics import REFERENCE_RUNS
 
 
 @click.command()
@@ -40,28 +38,16 @@ def budget(usd: float, chip_id: str, price_usd: float | None, utilization: float
       airace budget 1e9 --chip b200
       airace budget 1e9 --chip b200 --price-usd 50000 --utilization 0.35 --days 120
     """
-    from airace.analysis.budget import budget as run
-    from airace.hardware_data import get_unit, reference_runs
+    import airace.service as svc
 
-    chip = get_unit(chip_id, kind="chip")
-    table = reference_runs()
-    if not all_runs:
-        wanted = [r.strip() for r in runs.split(",") if r.strip()]
-        unknown = [r for r in wanted if r not in set(table["model_id"])]
-        if unknown:
-            raise AiraceError(f"no training-compute estimate for {unknown[0]!r}; runs with "
-                              f"one: {', '.join(sorted(table['model_id']))}")
-        table = table[table["model_id"].isin(wanted)]
-    try:
-        record = run(usd, chip, table, price=price_usd, utilization=utilization,
-                     days=days, precision=precision)
-    except ValueError as exc:
-        raise AiraceError(str(exc)) from None
-    src = chip.source("price_usd_low")
-    record["price_source"] = None if price_usd else src.get("source_url")
+    result = svc.budget(usd=usd, chip_id=chip_id, price_usd=price_usd,
+                        utilization=utilization, days=days, precision=precision,
+                        runs=[r.strip() for r in runs.split(",") if r.strip()],
+                        all_runs=all_runs)
     if fmt != "table":
-        emit(render([record], fmt), output)
+        emit_result(result, fmt, output)
         return
+    record = result.record
     keys = [k for k in record if k != "equivalents"]
     head = render([{"field": k, "value": record[k]} for k in keys], "table",
                   title=f"${usd:,.0f} of {chip_id}")
@@ -69,7 +55,7 @@ def budget(usd: float, chip_id: str, price_usd: float | None, utilization: float
                                     "multiple_low", "multiple_high", "confidence")}
                  for e in record["equivalents"]], "table",
                 title="Delivered compute as multiples of training runs (estimates; sources "
-                      "in --format json)")
+                      "in --format json)", footer=provenance_footer(result))
     emit(head + eq, output)
 
 
@@ -94,24 +80,12 @@ def compute_share(source: str, snapshot: str | None, by: str, as_of: dt.date | N
     Example:
       airace compute-share --source epoch-clusters --by country --as-of 2025-06-30
     """
-    from airace.analysis.compute_share import compute_share as run
-    from airace.sources import snapshot_rows
+    import airace.service as svc
 
-    if source != "epoch-clusters":
-        raise AiraceError("compute-share reads --source epoch-clusters")
-    rows = snapshot_rows(source, snapshot)
-    meta = rows.attrs["snapshot"]
-    date = as_of or dt.date.fromisoformat(str(meta["max_date"])[:10])
-    table, info = run(rows, date, standard_only=not all_rows, include_undated=include_undated)
-    records = table.to_dict(orient="records")
-    if fmt == "json":
-        emit(render([{**info, "by_country": records, "snapshot": meta["snapshot_id"],
-                      "licence": meta["licence"], "citation": meta["citation"]}], "json"),
-             output)
-        return
-    footer = "\n".join([f"{info['clusters_counted']} clusters, "
-                        f"{info['total_h100_equivalents']:,.0f} H100-equivalents as of "
-                        f"{info['as_of']}. Source: {meta['citation']} (snapshot "
-                        f"{meta['snapshot_id']}, licence {meta['licence']}).",
-                        *(f"Caveat: {c}" for c in info["caveats"])])
-    emit(render(records, fmt, footer=footer if fmt == "table" else None), output)
+    result = svc.compute_share(source=source, snapshot=snapshot, as_of=as_of,
+                               all_rows=all_rows, include_undated=include_undated)
+    summary = result.extra["summary"]
+    footer = "\n".join([f"{summary['clusters_counted']} clusters, "
+                        f"{summary['total_h100_equivalents']:,.0f} H100-equivalents as of "
+                        f"{summary['as_of']}.", provenance_footer(result)])
+    emit_result(result, fmt, output, footer=footer)

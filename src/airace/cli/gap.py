@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from airace.cli.common import DATE, emit, format_option, output_option, render
+from airace.cli.common import DATE, emit_result, format_option, output_option
 
 DEFINITIONS = """\b
 Definitions:
@@ -68,62 +68,29 @@ def gap(metric: str | None, source: str | None, snapshot: str | None, groups_tex
       airace gap --metric eci --series monthly --since 2024-01-01 --until 2026-06-30
       airace gap --metric eci --groups lab:openai,deepseek --efficiency 1e24,1e25
     """
-    from airace.analysis import frontier as fr
-    from airace.errors import AiraceError
-    from airace.points import load_points, parse_groups
+    import airace.service as svc
 
     if list_metrics:
-        emit(render(_metrics(), fmt), output)
+        emit_result(svc.metrics(), fmt, output, footer="")
         return
-    if not metric:
-        raise click.UsageError("--metric is required (see --list-metrics)")
-    if tie < 0:
-        raise AiraceError("--tie must be zero or more")
-    groups = parse_groups(groups_text)
-    points = load_points(metric, groups, source, snapshot, multi_country, evaluator)
-    end = as_of or dt.date.today()
-    context = {"metric": metric, "source": points.source, "groups": groups_text}
-    try:
-        if budgets:
-            values = _budgets(budgets)
-            table = fr.efficiency(points.frame, groups.names, values, as_of=end)
-            records = [{**context, **r} for r in table.to_dict(orient="records")]
-        elif stats:
-            start = since or fr.common_start(points.frame, groups.leader, groups.follower)
-            stop = until or end
-            records = [{**context, **fr.lag_stats(points.frame, groups.leader, groups.follower,
-                                                  start, stop, tie, bootstrap, seed)}]
-        elif series:
-            start = since or fr.common_start(points.frame, groups.leader, groups.follower)
-            stop = until or end
-            if start > stop:
-                raise AiraceError(f"--since {start} is after --until {stop}")
-            days = fr.series_days(start, stop, series)
-            table = fr.gap_series(points.frame, groups.leader, groups.follower, days, tie)
-            records = [{**context, **r} for r in table.to_dict(orient="records")]
-        else:
-            records = [{**context, **fr.gap_at(points.frame, groups.leader, groups.follower,
-                                               end, tie)}]
-    except fr.NoData as exc:
-        raise AiraceError(str(exc)) from None
-    except ValueError as exc:
-        raise AiraceError(str(exc)) from None
-    sources = points.sources
-    if fmt == "json":
-        if not series and not budgets:
-            records[0]["sources"] = sources
-            records[0]["notes"] = points.notes
-        emit(render(records, fmt), output)
-        return
-    footer = _footer(sources, points.notes)
-    if fmt == "csv":
-        emit(render(records, fmt), output)
-        return
-    if len(records) == 1 and not budgets:
-        rows = [{"field": k, "value": v} for k, v in records[0].items()]
-        emit(render(rows, "table", footer=footer), output)
+    common: dict[str, Any] = dict(metric=metric, groups=groups_text, source=source,
+                                  snapshot=snapshot, multi_country=multi_country,
+                                  evaluator=evaluator)
+    if budgets:
+        result = svc.efficiency(budgets=_budgets(budgets), as_of=as_of, **common)
+    elif stats:
+        result = svc.gap_stats(since=since, until=until, as_of=as_of, tie=tie,
+                               bootstrap=bootstrap, seed=seed, **common)
+    elif series:
+        result = svc.gap_series(since=since, until=until, as_of=as_of, every=series, tie=tie,
+                                **common)
     else:
-        emit(render(records, "table", footer=footer), output)
+        result = svc.gap(as_of=as_of, tie=tie, **common)
+    if fmt == "table" and len(result.records) == 1 and not budgets:
+        rows = [{"field": k, "value": v} for k, v in result.record.items()]
+        emit_result(result, fmt, output, records=rows)
+    else:
+        emit_result(result, fmt, output)
 
 
 def _budgets(text: str) -> list[float]:
@@ -137,32 +104,3 @@ def _budgets(text: str) -> list[float]:
     if not values or any(v <= 0 for v in values):
         raise AiraceError("--efficiency budgets must be positive numbers of FLOP")
     return values
-
-
-def _footer(sources: list[dict[str, Any]], notes: list[str]) -> str:
-    lines = []
-    for src in sources:
-        line = f"Source: {src['source']}"
-        if src.get("snapshot"):
-            line += f" (snapshot {src['snapshot']})"
-        line += f", licence {src['licence']}, {src['rows']} rows"
-        if src.get("citation"):
-            line += f". {src['citation']}"
-        if src.get("urls"):
-            line += f"; {len(src['urls'])} source pages (use --format json to list them)"
-        lines.append(line)
-    lines.extend(f"Note: {n}" for n in notes[:10])
-    if len(notes) > 10:
-        lines.append(f"Note: ... and {len(notes) - 10} more (see --format json)")
-    return "\n".join(lines)
-
-
-def _metrics() -> list[dict[str, Any]]:
-    from airace.points import curated_metrics, imported_metrics
-
-    rows: list[dict[str, Any]] = [
-        {"metric": m, "source": "curated", "rows": n, "snapshot_id": None,
-         "licence": "CC BY 4.0"} for m, n in sorted(curated_metrics().items())]
-    for rec in imported_metrics().to_dict(orient="records"):
-        rows.append({**rec, "licence": "see `airace sources`"})
-    return rows

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-
 import click
 
-from airace.cli.common import emit, format_option, output_option, render
-from airace.errors import AiraceError
+from airace.cli.common import emit, emit_result, format_option, output_option, render
+from airace.render.text import provenance_footer
 
 LIST_COLUMNS = {
     "chip": ["chip_id", "chip_name", "vendor", "release_date", "dense_bf16_flops",
@@ -38,65 +36,38 @@ def list_(kind: str | None, vendor: str | None, fmt: str, output: Path | None) -
       airace hardware list --kind system
       airace hardware list --vendor huawei --format csv
     """
-    from airace import catalog
+    import airace.service as svc
 
-    kinds = [kind] if kind else ["chip", "system"]
-    parts: list[str] = []
-    json_records: list[dict[str, Any]] = []
-    for k in kinds:
-        table = "chips" if k == "chip" else "systems"
-        frame = catalog.query(f"SELECT * FROM {table} ORDER BY vendor, release_date"
-                              if k == "chip" else
-                              f"SELECT * FROM {table} ORDER BY vendor, availability_date")
-        if vendor:
-            known = sorted(set(frame["vendor"]))
-            if vendor not in known and k == kinds[-1] and not any(
-                    vendor in set(catalog.query(f"SELECT vendor FROM {t}")["vendor"])
-                    for t in ("chips", "systems")):
-                raise AiraceError(f"unknown vendor {vendor!r}; vendors: {', '.join(known)}")
-            frame = frame[frame["vendor"] == vendor]
-        columns = LIST_COLUMNS[k] if fmt == "table" else list(frame.columns)
-        records = frame[columns].to_dict(orient="records")
-        if fmt == "json":
-            json_records.extend({"kind": k, **r} for r in records)
-        else:
-            parts.append(render(records, fmt, title=f"{table} ({len(records)})" if fmt ==
-                                "table" else None))
-    if fmt == "json":
-        emit(render(json_records, "json"), output)
-    else:
-        footer = "Data: airace curated chips and systems (CC BY 4.0); `airace hardware show ID` "\
-                 "lists every figure with its source."
-        emit("\n".join(parts) + (footer + "\n" if fmt == "table" else ""), output)
+    result = svc.hardware_list(kind=kind, vendor=vendor)
+    if fmt != "table":
+        emit_result(result, fmt, output)
+        return
+    parts = []
+    for k in [kind] if kind else ["chip", "system"]:
+        records = [r for r in result.records if r["kind"] == k]
+        parts.append(render(records, "table", columns=LIST_COLUMNS[k],
+                            title=f"{'chips' if k == 'chip' else 'systems'} ({len(records)})"))
+    footer = provenance_footer(result) + ("\n`airace hardware show ID` lists every figure "
+                                          "with its source.")
+    emit("\n".join(parts) + footer + "\n", output)
 
 
 @hardware.command()
 @click.argument("unit_id")
 @format_option()
-def show(unit_id: str, fmt: str) -> None:
+@output_option
+def show(unit_id: str, fmt: str, output: Path | None) -> None:
     """Every figure of one chip or system, each with its source.
 
     \b
     Example:
       airace hardware show cloudmatrix-384
     """
-    from airace.hardware_data import get_unit
+    import airace.service as svc
 
-    unit = get_unit(unit_id)
-    records = []
-    for name, value in unit.values.items():
-        if name.startswith("_") or name in ("source_url", "source_title", "retrieved_date",
-                                            "evidence_type", "confidence", "notes"):
-            continue
-        if value is None:
-            continue
-        src = unit.source(name)
-        records.append({"field": name, "value": value, "source_url": src.get("source_url"),
-                        "evidence_type": src.get("evidence_type"),
-                        "confidence": src.get("confidence")})
-    footer = f"Notes: {unit.values.get('notes') or '-'}"
-    emit(render(records, fmt, title=f"{unit.kind} {unit.id}: {unit.name}", footer=footer),
-         None)
+    result = svc.hardware_show(unit_id=unit_id)
+    p = result.params
+    emit_result(result, fmt, output, title=f"{p['kind']} {unit_id}: {p['name']}")
 
 
 @hardware.command("compare")
@@ -127,19 +98,14 @@ def compare_(base: str, other: str, precision: str, sparse: bool, basis: str,
       airace hardware compare gb300-nvl72 atlas-950-superpod --precision fp4
       airace hardware compare h100-sxm ascend-910c --basis memory-bandwidth
     """
-    from airace.analysis.hardware import MissingFigure, compare
-    from airace.hardware_data import get_unit, load_units
+    import airace.service as svc
 
-    units = load_units()
-    a, b = get_unit(base, units), get_unit(other, units)
-    try:
-        record = compare(a, b, precision=precision, sparse=sparse, basis=basis,
-                         power_basis=power_basis)
-    except MissingFigure as exc:
-        raise AiraceError(str(exc)) from None
+    result = svc.compare_hardware(base=base, other=other, precision=precision, sparse=sparse,
+                                  basis=basis, power_basis=power_basis)
     if fmt != "table":
-        emit(render([record], fmt), output)
+        emit_result(result, fmt, output)
         return
+    record = result.record
     keys = ["base", "other", "precision", "sparse", "basis", "power_basis",
             "base_compute_flops", "other_compute_flops", "units_ratio", "chips_ratio",
             "cabinets_ratio", "compute_cabinets_ratio", "power_ratio", "floor_area_ratio",
@@ -148,13 +114,15 @@ def compare_(base: str, other: str, precision: str, sparse: bool, basis: str,
     parts = [render(summary, "table", title=f"{other} relative to {base}")]
     parts.append(render(record["inputs"], "table", title="Inputs"))
     missing = "\n".join(f"  {m}" for m in record["missing"]) or "  none"
-    emit("\n".join(parts) + f"Missing figures:\n{missing}\n", output)
+    sources = "\n".join(src.line() for src in result.sources)
+    emit("\n".join(parts) + f"Missing figures:\n{missing}\n{sources}\n", output)
 
 
 @hardware.command()
 @click.argument("chip_id")
 @format_option()
-def classify(chip_id: str, fmt: str) -> None:
+@output_option
+def classify(chip_id: str, fmt: str, output: Path | None) -> None:
     """ECCN 3A090 classification of a chip from its published figures.
 
     TPP = 2 x MacTOPS x bit length (dense, the maximum over precisions); performance
@@ -167,24 +135,19 @@ def classify(chip_id: str, fmt: str) -> None:
       airace hardware classify h20
       airace hardware classify h100-sxm --format json
     """
-    from airace.analysis.hardware import MissingFigure
-    from airace.analysis.hardware import classify as run
-    from airace.hardware_data import get_unit
+    import airace.service as svc
 
-    unit = get_unit(chip_id, kind="chip")
-    try:
-        record = run(unit)
-    except MissingFigure as exc:
-        raise AiraceError(str(exc)) from None
+    result = svc.classify(chip_id=chip_id)
     if fmt != "table":
-        emit(render([record], fmt), None)
+        emit_result(result, fmt, output)
         return
+    record = result.record
     rows = [{"field": k, "value": v} for k, v in record.items() if k != "thresholds"]
     rows.extend({"field": f"threshold {k}", "value": v} for k, v in
                 record["thresholds"].items())
-    src = unit.source("die_area_mm2")
-    emit(render(rows, "table", title=f"ECCN 3A090 classification of {chip_id}",
-                footer=f"Die area source: {src.get('source_url')}"), None)
+    footer = f"Die area source: {result.extra['die_area_source']}\n{provenance_footer(result)}"
+    emit_result(result, fmt, output, records=rows,
+                title=f"ECCN 3A090 classification of {chip_id}", footer=footer)
 
 
 @hardware.command("diff")
@@ -204,24 +167,11 @@ def diff_(source: str, snapshot: str | None, tolerance: float, show_all: bool, f
     Example:
       airace hardware diff --source epoch-hardware
     """
-    from airace import catalog
-    from airace.analysis.hardware_diff import diff
-    from airace.sources import snapshot_rows
+    import airace.service as svc
 
-    if source != "epoch-hardware":
-        raise AiraceError("hardware diff compares with --source epoch-hardware")
-    epoch = snapshot_rows(source, snapshot)
-    chips = catalog.query("SELECT * FROM chips")
-    fs = catalog.query("SELECT row_id, field, notes FROM field_sources "
-                       "WHERE \"table\" = 'chips'")
-    notes = {(r["row_id"], r["field"]): r["notes"] for r in fs.to_dict(orient="records")}
-    table = diff(chips, epoch, tolerance, notes)
-    if not show_all and not table.empty:
-        table = table[table["issue"].isin(["differs", "no_epoch_row"])]
-    meta = epoch.attrs["snapshot"]
-    records: list[dict[str, Any]] = table.to_dict(orient="records")
-    columns = (["chip_id", "field", "issue", "ours", "epoch", "relative_difference",
-                "our_notes"] if fmt == "table" else None)
-    footer = (f"{len(records)} difference(s). Epoch: snapshot {meta['snapshot_id']} "
-              f"({meta['citation']}; licence {meta['licence']}). Ours: airace curated chips.")
-    emit(render(records, fmt, columns=columns, footer=footer), output)
+    result = svc.hardware_diff(source=source, snapshot=snapshot, tolerance=tolerance,
+                               show_all=show_all)
+    columns = ["chip_id", "field", "issue", "ours", "epoch", "relative_difference",
+               "our_notes"]
+    footer = f"{len(result.records)} difference(s).\n{provenance_footer(result)}"
+    emit_result(result, fmt, output, columns=columns, footer=footer)

@@ -7,18 +7,17 @@ from pathlib import Path
 
 import click
 
-from airace.cli.common import DATE, emit, format_option, info, render
+from airace.cli.common import DATE, emit_result, format_option, info
 
-KIND_NAMES = ["epoch-models", "epoch-hardware", "epoch-benchmarks", "epoch-eci",
-              "epoch-clusters", "lmarena", "openrouter"]
+from airace.importers.registry import KINDS, MODEL_VARIANTS_HELP
 
 
 @click.command("import")
-@click.argument("kind", type=click.Choice(KIND_NAMES))
+@click.argument("kind", type=click.Choice(list(KINDS)))
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--variant", default=None,
-              help="For epoch-models when the file name does not tell: epoch-notable, "
-                   "epoch-all, epoch-large-scale or epoch-frontier.")
+              help="For epoch-models when the file name does not tell: "
+                   f"{MODEL_VARIANTS_HELP}.")
 @click.option("--accessed", type=DATE, default=None,
               help="Date the file was downloaded (default: today).")
 @click.option("--url", default=None, help="Where the file was downloaded from.")
@@ -36,36 +35,26 @@ def import_(kind: str, path: Path, variant: str | None, accessed: dt.date | None
       airace import epoch-benchmarks benchmark_data.zip
       airace import lmarena leaderboard-text.json
     """
-    from airace.importers.run import import_path
+    from airace.service.sources import import_file
 
-    result = import_path(kind, path, variant=variant, accessed=accessed, url=url)
-    record = {
-        "snapshot_id": result.snapshot_id,
-        "kind": result.kind,
-        "source": result.variant,
-        "rows_imported": result.rows,
-        "upstream_rows": result.upstream_rows,
-        "already_imported": result.already_imported,
-        "unmatched_names": len(result.unmatched),
-        "unmatched_rows": sum(c for _, _, c in result.unmatched),
-    }
+    outcome = import_file(kind, path, variant=variant, accessed=accessed, url=url)
+    result = outcome.record
     if fmt != "table":
-        emit(render([{**record, "unmatched": [
-            {"kind": k, "name": n, "rows": c} for k, n, c in result.unmatched]}], fmt), None)
+        emit_result(outcome, fmt, None)
         return
-    if result.already_imported:
-        click.echo(f"{result.snapshot_id}: identical file already imported "
-                   f"({result.rows} rows); nothing changed")
+    if result["already_imported"]:
+        click.echo(f"{result['snapshot_id']}: identical file already imported "
+                   f"({result['rows_imported']} rows); nothing changed")
         return
-    click.echo(f"imported {result.rows} rows from {result.upstream_rows} upstream rows as "
-               f"snapshot {result.snapshot_id} (source {result.variant})")
-    for note in result.notes:
+    click.echo(f"imported {result['rows_imported']} rows from {result['upstream_rows']} "
+               f"upstream rows as snapshot {result['snapshot_id']} (source {result['source']})")
+    for note in outcome.caveats:
         info(note)
-    if result.unmatched:
-        orgs = [u for u in result.unmatched if u[0] == "org"]
-        models = [u for u in result.unmatched if u[0] == "model"]
+    if result["unmatched"]:
+        orgs = [u for u in result["unmatched"] if u["kind"] == "org"]
+        models = [u for u in result["unmatched"] if u["kind"] == "model"]
         click.echo(f"unmatched: {len(orgs)} organisation names, {len(models)} model names "
                    f"(kept with their original names; list them with "
-                   f"`airace sources unmatched {result.variant}`)")
-        for _kind, name, count in orgs[:10]:
-            click.echo(f"  org   {name} ({count} rows)")
+                   f"`airace sources unmatched {result['source']}`)")
+        for u in orgs[:10]:
+            click.echo(f"  org   {u['name']} ({u['rows']} rows)")

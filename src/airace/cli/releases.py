@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
-
 import click
 
-from airace.cli.common import DATE, emit, format_option, output_option, render, split_list
+from airace.cli.common import DATE, emit_result, format_option, output_option, split_list
 
 DEFAULT_COLUMNS = ["release_date", "org_id", "model_id", "model_name", "release_type",
                    "is_main_line", "is_open_weights", "confidence"]
@@ -45,42 +43,22 @@ def releases(labs: tuple[str, ...], country: str | None, since: dt.date | None,
     With --source, rows come from an imported snapshot (`airace sources`); a model by
     several labs is listed once per lab, and its date is the source's own.
     """
-    from airace import api
+    import airace.service as svc
 
     if list_labs:
-        emit(render(_labs(), fmt), output)  # type: ignore[arg-type]
+        result = svc.labs()
+        emit_result(result, fmt, output,  # type: ignore[arg-type]
+                    columns=["org_id", "org_name", "country", "aliases", "releases"])
         return
     lab_list = [lab for item in labs for lab in split_list(item)]
-    frame = api.releases(labs=lab_list or None, country=country, since=since, until=until,
-                         types=[t for item in types for t in split_list(item)] or None,
-                         source=source, snapshot=snapshot)
-    if fmt != "table" or all_columns:
-        columns = [c for c in frame.columns]
+    result = svc.releases(labs=lab_list or None, country=country, since=since, until=until,
+                          types=[t for item in types for t in split_list(item)] or None,
+                          source=source, snapshot=snapshot)
+    if all_columns:
+        columns = None
     elif source == "curated":
         columns = DEFAULT_COLUMNS
     else:
         columns = ["release_date", "org_id", "model_name", "matched_model_id", "country",
                    "is_open_weights"]
-    frame["release_date"] = frame["release_date"].dt.date
-    records = frame[columns].to_dict(orient="records")
-    if source == "curated":
-        urls = frame["source_url"].nunique()
-        footer = (f"{len(frame)} releases; sources: airace curated releases (CC BY 4.0), "
-                  f"{urls} distinct source pages — see --all-columns or --format csv for "
-                  "each row's source_url")
-    else:
-        meta = frame.attrs["snapshot"]
-        footer = (f"{len(frame)} rows from snapshot {meta['snapshot_id']} "
-                  f"({meta['file_name']}, imported {meta['imported_at']}); "
-                  f"source: {meta['citation']}; licence: {meta['licence']}")
-    emit(render(records, fmt, footer=footer), output)  # type: ignore[arg-type]
-
-
-def _labs() -> list[dict[str, Any]]:
-    from airace import catalog
-
-    frame = catalog.query(
-        "SELECT o.org_id, o.org_name, o.country, o.aliases, count(r.model_id) AS releases "
-        "FROM orgs o LEFT JOIN releases r USING (org_id) "
-        "GROUP BY ALL ORDER BY releases DESC, o.org_id")
-    return frame.to_dict(orient="records")
+    emit_result(result, fmt, output, columns=columns)  # type: ignore[arg-type]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-from airace.cli.common import emit, format_option, render
+from airace.cli.common import emit_result, format_option, output_option
 
 
 @click.group()
@@ -14,18 +16,15 @@ def rules() -> None:
 
 @rules.command("list")
 @format_option()
-def list_rules(fmt: str) -> None:
+@output_option
+def list_rules(fmt: str, output: Path | None) -> None:
     """List the bundled counting rules, strictest first.
 
     \b
     Example:
       airace rules list --format json
     """
-    from airace.rules import bundled_rules
+    import airace.service as svc
 
-    records = [
-        {"name": r.name, "title": r.title, "definition": r.describe(),
-         "description": " ".join(r.description.split())}
-        for r in bundled_rules()
-    ]
-    emit(render(records, fmt, columns=["name", "title", "definition", "description"]), None)
+    emit_result(svc.rules(), fmt, output,
+                columns=["name", "title", "definition", "description"], footer="")

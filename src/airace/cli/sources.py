@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-from airace.cli.common import emit, format_option, output_option, render
+from airace.cli.common import emit_result, format_option, output_option
 
 
 @click.group(invoke_without_command=True)
@@ -19,30 +21,29 @@ def sources(ctx: click.Context, fmt: str, output: click.Path | None) -> None:
       airace sources
       airace sources --format json
       airace sources unmatched epoch-notable
+      airace sources kinds
     """
     if ctx.invoked_subcommand is not None:
         return
-    from airace.sources import list_snapshots
+    import airace.service as svc
 
-    records = list_snapshots()
+    result = svc.list_sources()
     columns = ["snapshot_id", "source", "file_name", "imported_at", "min_date", "max_date",
                "rows", "sha256", "licence"]
-    if fmt == "table":
-        for rec in records:
-            rec["sha256"] = rec["sha256"][:16] + "…"
-        footer = (f"{len(records)} snapshot(s); the newest of each source is used unless "
-                  "--snapshot is given" if records else
-                  "no snapshots yet: `airace import KIND PATH` or `airace update`")
-        emit(render(records, fmt, columns=columns, footer=footer), output)  # type: ignore[arg-type]
-    else:
-        emit(render(records, fmt), output)  # type: ignore[arg-type]
+    records = [{**r, "sha256": r["sha256"][:16] + "…"} for r in result.records]
+    footer = (f"{len(records)} snapshot(s); the newest of each source is used unless "
+              "--snapshot is given" if records else
+              "no snapshots yet: `airace import KIND PATH` or `airace update`")
+    emit_result(result, fmt, output, columns=columns, records=records,  # type: ignore[arg-type]
+                footer=footer)
 
 
 @sources.command()
 @click.argument("source")
 @click.option("--snapshot", default=None, help="Snapshot id (default: the newest of SOURCE).")
 @format_option()
-def unmatched(source: str, snapshot: str | None, fmt: str) -> None:
+@output_option
+def unmatched(source: str, snapshot: str | None, fmt: str, output: Path | None) -> None:
     """Names in an imported source that match no airace organisation or model id.
 
     SOURCE is a source name (epoch-notable, epoch-eci, lmarena, openrouter, ...).
@@ -51,7 +52,26 @@ def unmatched(source: str, snapshot: str | None, fmt: str) -> None:
     Example:
       airace sources unmatched epoch-notable --format csv
     """
-    from airace.sources import unmatched_names
+    from airace.service import sources as op
 
-    emit(render(unmatched_names(source, snapshot), fmt,
-                columns=["name_kind", "name", "rows", "snapshot_id"]), None)
+    emit_result(op.unmatched(source, snapshot), fmt, output,
+                columns=["name_kind", "name", "rows", "snapshot_id"], footer="")
+
+
+@sources.command()
+@format_option()
+@output_option
+def kinds(fmt: str, output: Path | None) -> None:
+    """The upstream sources airace can import: kind, source names, publisher, licence, URLs.
+
+    \b
+    Example:
+      airace sources kinds --format json
+    """
+    from airace.importers import registry
+    from airace.service.result import Result
+
+    records = [{"kind": k.name, "sources": list(k.sources), "publisher": k.publisher.producer,
+                "title": k.publisher.title, "licence": k.publisher.licence,
+                "downloads": [d.url for d in k.downloads]} for k in registry.KINDS.values()]
+    emit_result(Result("source-kinds", records), fmt, output, footer="")

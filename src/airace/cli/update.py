@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
-from airace.cli.common import emit, format_option, info, render
+from airace.cli.common import emit_result, format_option, info, output_option
 
 
 @click.command()
@@ -20,12 +21,12 @@ from airace.cli.common import emit, format_option, info, render
 @click.option("--timeout", type=click.FloatRange(0.1), default=60.0, show_default=True)
 @click.option("--force", is_flag=True, help="Download even if the publisher says unchanged.")
 @format_option()
+@output_option
 def update(kinds: tuple[str, ...], base_url: str | None, retries: int, backoff: float,
-           timeout: float, force: bool, fmt: str) -> None:
+           timeout: float, force: bool, fmt: str, output: Path | None) -> None:
     """Download the newest upstream files and import them (default: every kind).
 
-    KINDS: epoch-models, epoch-hardware, epoch-clusters, epoch-benchmarks, epoch-eci,
-    lmarena, openrouter. Unchanged files (ETag / Last-Modified) are skipped; a failed or
+    KINDS: see `airace sources kinds`. Unchanged files (ETag / Last-Modified) are skipped; a failed or
     invalid download keeps the previous snapshot. Exit code 1 if any download failed.
 
     \b
@@ -34,13 +35,10 @@ def update(kinds: tuple[str, ...], base_url: str | None, retries: int, backoff: 
       airace update epoch-models epoch-eci
       airace update --base-url http://127.0.0.1:8000/mirror
     """
-    from airace.importers.update import update as run
+    from airace.service.sources import update as run
 
-    outcomes = run(list(kinds) or None, base_url=base_url, retries=retries, backoff=backoff,
-                   timeout=timeout, force=force, report=info)
-    records = [{"kind": o.target.kind, "file": o.target.member or o.target.file_name,
-                "status": o.status, "snapshot_id": o.snapshot_id, "detail": o.detail}
-               for o in outcomes]
-    emit(render(records, fmt), None)
-    if any(o.status == "failed" for o in outcomes):
+    result = run(list(kinds) or None, base_url=base_url, retries=retries, backoff=backoff,
+                 timeout=timeout, force=force, report=info)
+    emit_result(result, fmt, output, footer="")
+    if any(r["status"] == "failed" for r in result.records):
         sys.exit(1)

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from airace.errors import AiraceError
 
 # Epoch spells some countries in ways pycountry's lookup does not accept.
 COUNTRY_SPELLINGS = {
@@ -170,11 +169,3 @@ class Crosswalk:
         if hit is None and name:
             self.unmatched[("model", name)] += 1
         return hit
-
-
-def require_known_kind(kind: str, known: list[str]) -> None:
-    if kind not in known:
-        from airace.api import suggest
-
-        raise AiraceError(f"unknown import kind {kind!r}{suggest(kind, known)}; kinds: "
-                          f"{', '.join(known)}")

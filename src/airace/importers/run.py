@@ -10,16 +10,17 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from airace.errors import AiraceError
-from airace.importers import epoch, lmarena, openrouter
+from airace.importers import registry
 from airace.importers.crosswalk import Crosswalk
-from airace.importers.parsed import Parsed, Publisher
 from airace.importers.store import SnapshotMeta, content_hash, keep, now, snapshot_id
+
+if TYPE_CHECKING:
+    from airace.catalog import Catalog
 
 TEXT, DOUBLE, DATE, BOOL, LIST, BIGINT = "VARCHAR", "DOUBLE", "DATE", "BOOLEAN", "VARCHAR[]", \
     "BIGINT"
@@ -73,46 +74,6 @@ SCHEMAS: dict[str, list[tuple[str, str]]] = {
 }
 
 
-@dataclass(frozen=True)
-class Kind:
-    """An import kind: how to read it and who publishes it."""
-
-    name: str
-    publisher: Publisher
-    parse: Callable[[Path, str, Crosswalk, str | None], Parsed]
-    takes_folder: bool = False
-
-
-def _epoch_models(path: Path, label: str, xw: Crosswalk, variant: str | None) -> Parsed:
-    chosen = variant or epoch.MODEL_VARIANTS.get(path.stem)
-    if chosen is None:
-        raise AiraceError(
-            "cannot tell which Epoch models file this is from its name; pass --variant "
-            f"({', '.join(epoch.MODEL_VARIANTS.values())})", file=label)
-    if chosen not in epoch.MODEL_VARIANTS.values():
-        raise AiraceError(f"unknown variant {chosen!r}; variants: "
-                          f"{', '.join(epoch.MODEL_VARIANTS.values())}")
-    return epoch.parse_models(path.read_bytes(), label, chosen, xw)
-
-
-KINDS: dict[str, Kind] = {
-    "epoch-models": Kind("epoch-models", epoch.MODELS, _epoch_models),
-    "epoch-hardware": Kind("epoch-hardware", epoch.HARDWARE,
-                           lambda p, lbl, xw, v: epoch.parse_hardware(p.read_bytes(), lbl, xw)),
-    "epoch-benchmarks": Kind("epoch-benchmarks", epoch.BENCHMARKS,
-                             lambda p, lbl, xw, v: epoch.parse_benchmarks(
-                                 epoch.benchmark_members(p), lbl, xw), takes_folder=True),
-    "epoch-eci": Kind("epoch-eci", epoch.BENCHMARKS,
-                      lambda p, lbl, xw, v: epoch.parse_eci(p.read_bytes(), lbl, xw)),
-    "epoch-clusters": Kind("epoch-clusters", epoch.CLUSTERS,
-                           lambda p, lbl, xw, v: epoch.parse_clusters(p.read_bytes(), lbl, xw)),
-    "lmarena": Kind("lmarena", lmarena.PUBLISHER,
-                    lambda p, lbl, xw, v: lmarena.parse(p.read_bytes(), lbl, xw)),
-    "openrouter": Kind("openrouter", openrouter.PUBLISHER,
-                       lambda p, lbl, xw, v: openrouter.parse(p.read_bytes(), lbl, xw)),
-}
-
-
 @dataclass
 class ImportResult:
     snapshot_id: str
@@ -142,14 +103,14 @@ def _pause_for_tests() -> None:
         time.sleep(float(seconds))
 
 
-def import_path(kind: str, path: Path, *, variant: str | None = None,
+def import_path(catalog: Catalog, kind: str, path: Path, *, variant: str | None = None,
                 accessed: dt.date | None = None, url: str | None = None) -> ImportResult:
-    """Import one upstream file (or Benchmarking Hub folder/zip) as a snapshot."""
-    from airace import catalog
-    from airace.importers.crosswalk import require_known_kind
+    """Import one upstream file (or Benchmarking Hub folder/zip) as a snapshot.
 
-    require_known_kind(kind, list(KINDS))
-    spec = KINDS[kind]
+    The file is parsed before the write lock is taken, so readers keep working while a
+    large file is parsed; the write itself is one transaction.
+    """
+    spec = registry.kind(kind)
     path = path.expanduser()
     if not path.exists():
         raise AiraceError("file not found", file=str(path))
@@ -158,46 +119,48 @@ def import_path(kind: str, path: Path, *, variant: str | None = None,
     label = str(path)
     sha, size = content_hash(path)
     sid = snapshot_id(kind, sha)
-    with catalog.connect(read_only=False) as con:
+    existing = _existing(catalog, sid)
+    if existing:
+        return ImportResult(sid, kind, existing[0], existing[1], existing[1],
+                            already_imported=True)
+    xw = Crosswalk.from_catalog(catalog.con)
+    parsed = spec.parse(path, label, xw, variant)
+    rows = sum(len(r) for r in parsed.rows.values())
+    low, high = parsed.date_range()
+    publisher = spec.publisher
+    meta = SnapshotMeta(
+        snapshot_id=sid, kind=kind, variant=parsed.variant, file_name=path.name,
+        sha256=sha, bytes=size, rows=rows, imported_at=now(),
+        accessed_date=(accessed or dt.date.today()).isoformat(),
+        producer=publisher.producer, title=publisher.title, url=url or publisher.url,
+        licence=publisher.licence, citation=publisher.citation,
+        min_date=low.isoformat() if low else None,
+        max_date=high.isoformat() if high else None, store_path="")
+    stored = keep(path, meta)
+    meta.store_path = str(stored)
+    unmatched = sorted(((k, n, c) for (k, n), c in xw.unmatched.items()),
+                       key=lambda t: (-t[2], t[0], t[1]))
+    with catalog.transaction() as con:
         ensure_import_tables(con)
-        existing = con.execute("SELECT variant, rows FROM snapshots WHERE snapshot_id = ?",
-                               [sid]).fetchone()
-        if existing:
-            return ImportResult(sid, kind, existing[0], existing[1], existing[1],
-                                already_imported=True)
-        xw = Crosswalk.from_catalog(con)
-        parsed = spec.parse(path, label, xw, variant)
-        rows = sum(len(r) for r in parsed.rows.values())
-        low, high = parsed.date_range()
-        publisher = spec.publisher
-        meta = SnapshotMeta(
-            snapshot_id=sid, kind=kind, variant=parsed.variant, file_name=path.name,
-            sha256=sha, bytes=size, rows=rows, imported_at=now(),
-            accessed_date=(accessed or dt.date.today()).isoformat(),
-            producer=publisher.producer, title=publisher.title, url=url or publisher.url,
-            licence=publisher.licence, citation=publisher.citation,
-            min_date=low.isoformat() if low else None,
-            max_date=high.isoformat() if high else None, store_path="")
-        stored = keep(path, meta)
-        meta.store_path = str(stored)
-        unmatched = sorted(((k, n, c) for (k, n), c in xw.unmatched.items()),
-                           key=lambda t: (-t[2], t[0], t[1]))
-        con.execute("BEGIN TRANSACTION")
-        try:
-            _insert(con, "snapshots", [{**meta.__dict__, "notes": "\n".join(parsed.notes)}],
-                    sid)
-            for table, table_rows in parsed.rows.items():
-                _insert(con, table, table_rows, sid)
-            _insert(con, "unmatched", [
-                {"source": parsed.variant, "name_kind": k, "name": n, "rows": c}
-                for k, n, c in unmatched], sid)
-            _pause_for_tests()
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+        if con.execute("SELECT count(*) FROM snapshots WHERE snapshot_id = ?",
+                       [sid]).fetchall()[0][0]:
+            return ImportResult(sid, kind, parsed.variant, rows, rows, already_imported=True)
+        _insert(con, "snapshots", [{**meta.__dict__, "notes": "\n".join(parsed.notes)}], sid)
+        for table, table_rows in parsed.rows.items():
+            _insert(con, table, table_rows, sid)
+        _insert(con, "unmatched", [
+            {"source": parsed.variant, "name_kind": k, "name": n, "rows": c}
+            for k, n, c in unmatched], sid)
+        _pause_for_tests()
     return ImportResult(sid, kind, parsed.variant, rows, parsed.upstream_rows, unmatched,
                         notes=parsed.notes)
+
+
+def _existing(catalog: Catalog, sid: str) -> tuple[str, int] | None:
+    if not catalog.has_table("snapshots"):
+        return None
+    row = catalog.rows("SELECT variant, rows FROM snapshots WHERE snapshot_id = ?", [sid])
+    return (str(row[0][0]), int(row[0][1])) if row else None
 
 
 def recrosswalk(con: Any) -> int:

@@ -16,7 +16,7 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from airace import paths
+from airace.catalog import paths
 
 
 @dataclass

@@ -21,52 +21,28 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from airace import paths
+from airace.catalog import paths
 from airace.errors import AiraceError
+from airace.importers.registry import DOWNLOADS, Download
+
+if TYPE_CHECKING:
+    from airace.catalog import Catalog
 
 
-@dataclass(frozen=True)
-class Target:
-    kind: str
-    file_name: str
-    url: str
-    member: str | None = None  # take this member out of a downloaded zip
-
-    @property
-    def key(self) -> str:
-        return f"{self.kind}:{self.member or self.file_name}"
-
-
-EPOCH = "https://epoch.ai/data"
-LMARENA = "https://raw.githubusercontent.com/lmarena/arena-catalog/main/data"
-TARGETS: tuple[Target, ...] = (
-    Target("epoch-models", "notable_ai_models.csv", f"{EPOCH}/notable_ai_models.csv"),
-    Target("epoch-models", "all_ai_models.csv", f"{EPOCH}/all_ai_models.csv"),
-    Target("epoch-models", "large_scale_ai_models.csv", f"{EPOCH}/large_scale_ai_models.csv"),
-    Target("epoch-models", "frontier_ai_models.csv", f"{EPOCH}/frontier_ai_models.csv"),
-    Target("epoch-hardware", "ml_hardware.csv", f"{EPOCH}/ml_hardware.csv"),
-    Target("epoch-clusters", "gpu_clusters.csv", f"{EPOCH}/gpu_clusters.csv"),
-    Target("epoch-benchmarks", "benchmark_data.zip", f"{EPOCH}/benchmark_data.zip"),
-    Target("epoch-eci", "benchmark_data.zip", f"{EPOCH}/benchmark_data.zip",
-           member="epoch_capabilities_index.csv"),
-    Target("lmarena", "leaderboard-text.json", f"{LMARENA}/leaderboard-text.json"),
-    Target("lmarena", "scatterplot-data.json", f"{LMARENA}/scatterplot-data.json"),
-    Target("openrouter", "openrouter_models.json", "https://openrouter.ai/api/v1/models"),
-)
-KINDS = sorted({t.kind for t in TARGETS})
+KINDS = sorted({d.kind for d in DOWNLOADS})
 
 
 @dataclass
 class Outcome:
-    target: Target
+    target: Download
     status: str  # unchanged | imported | identical | failed
     detail: str
     snapshot_id: str | None = None
 
 
-def url_for(target: Target, base_url: str | None) -> str:
+def url_for(target: Download, base_url: str | None) -> str:
     """The target's URL, or ``base_url/<file name>`` when a mirror is configured."""
     base = base_url or os.environ.get("AIRACE_BASE_URL")
     return f"{base.rstrip('/')}/{target.file_name}" if base else target.url
@@ -152,7 +128,7 @@ def _progress_printer(label: str) -> Callable[[int, int | None], None] | None:
     return show
 
 
-def update(kinds: list[str] | None = None, *, base_url: str | None = None,
+def update(catalog: Catalog, kinds: list[str] | None = None, *, base_url: str | None = None,
            retries: int = 3, backoff: float = 1.0, timeout: float = 60.0,
            force: bool = False, report: Callable[[str], None] | None = None
            ) -> list[Outcome]:
@@ -168,7 +144,7 @@ def update(kinds: list[str] | None = None, *, base_url: str | None = None,
     outcomes: list[Outcome] = []
     workdir = Path(tempfile.mkdtemp(prefix="airace-download-"))
     try:
-        for target in (t for t in TARGETS if t.kind in chosen):
+        for target in (t for t in DOWNLOADS if t.kind in chosen):
             url = url_for(target, base_url)
             previous = state.get(target.key, {})
             headers = {}
@@ -197,7 +173,7 @@ def update(kinds: list[str] | None = None, *, base_url: str | None = None,
                 continue
             path = _extract(dest, target) if target.member else dest
             try:
-                result = import_path(target.kind, path, accessed=dt.date.today(), url=url)
+                result = import_path(catalog, target.kind, path, accessed=dt.date.today(), url=url)
             except AiraceError as exc:
                 outcomes.append(Outcome(target, "failed", f"downloaded file rejected, the "
                                         f"previous snapshot is kept: {exc.line()}"))
@@ -232,7 +208,7 @@ def _with_retries(call: Callable[[], tuple[int, dict[str, str]]], retries: int,
     raise AssertionError("unreachable")
 
 
-def _extract(archive: Path, target: Target) -> Path:
+def _extract(archive: Path, target: Download) -> Path:
     assert target.member
     try:
         with zipfile.ZipFile(archive) as zf:

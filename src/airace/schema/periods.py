@@ -6,7 +6,7 @@ import calendar
 import datetime as dt
 import re
 
-from airace.dictionary import CellError, parse_date
+from airace.schema.dictionary import CellError, parse_date
 from airace.errors import AiraceError
 
 WINDOW_RE = re.compile(r"^(\d+)([DWMY])$", re.IGNORECASE)

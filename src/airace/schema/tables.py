@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from airace.dictionary import CellError, Field, data_dir, load_dictionary
+from airace.schema.dictionary import CellError, Field, data_dir, load_dictionary
 from airace.errors import AiraceError
 
 PROVENANCE_COLUMNS = (
@@ -99,7 +99,7 @@ class Table:
 def load_meta(name: str, folder: Path | None = None) -> TableMeta:
     folder = folder or data_dir()
     path = folder / f"{name}.yaml"
-    from airace.yamlfile import read_yaml
+    from airace.schema.yamlfile import read_yaml
 
     raw = read_yaml(path) or {}
     if not isinstance(raw, dict):

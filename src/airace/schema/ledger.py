@@ -15,9 +15,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from airace.dictionary import check_slug, data_dir
+from airace.schema.dictionary import check_slug, data_dir
 from airace.errors import AiraceError
-from airace.yamlfile import parse_model, read_yaml
+from airace.schema.yamlfile import parse_model, read_yaml
 
 KINDS = ("count", "ratio", "quantity", "trend", "comparison", "event", "prediction")
 ANALYSES = ("cadence", "gap", "gap_stats", "hardware_compare", "budget", "releases",

@@ -1,7 +1,7 @@
 """Checking a ledger's claims against the data: one verdict per claim, with evidence.
 
 Each check names an analysis; :data:`RUNNERS` maps analysis names to small functions that
-call the same analysis code as the CLI commands and return values by group, the evidence
+call the same service operations as the CLI commands and return values by group, the evidence
 rows behind them and their sources. Data comes from a provider (the catalog, or tables a
 test builds), so the verdict logic itself never touches files.
 """
@@ -9,30 +9,24 @@ test builds), so the verdict logic itself never touches files.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from pathlib import Path
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 import pandas as pd
 
 from airace.analysis import verdicts as V
 from airace.errors import AiraceError
-from airace.ledger import Claim, Ledger, Reading
-
-
-class Data(Protocol):
-    """What claim checks read. The catalog implements it; tests implement it on frames."""
-
-    def releases(self) -> pd.DataFrame: ...
-    def events(self) -> pd.DataFrame: ...
-    def points(self, metric: str, groups: str, source: str | None) -> Any: ...
-    def units(self) -> dict[str, Any]: ...
-    def reference_runs(self) -> pd.DataFrame: ...
-    def clusters(self) -> tuple[pd.DataFrame, dict[str, Any]]: ...
+from airace.schema.ledger import Claim, Ledger, Reading
+from airace.service.data import Data
+from airace.service.result import Result
 
 
 @dataclass
-class Result:
+class Values:
+    """What a runner hands to the verdict engine: values by group, evidence, sources."""
+
     values: dict[str | None, dict[str, Any]]
     evidence: list[dict[str, Any]] = field(default_factory=list)
     sources: list[dict[str, Any]] = field(default_factory=list)
@@ -51,9 +45,8 @@ class Verdict:
     resolving_row: dict[str, Any] | None = None
 
 
-CURATED_RELEASES = {"source": "airace curated releases", "licence": "CC BY 4.0"}
-CURATED_EVENTS = {"source": "airace curated events", "licence": "CC BY 4.0"}
-CURATED_HARDWARE = {"source": "airace curated chips and systems", "licence": "CC BY 4.0"}
+def _srcs(result: Any) -> list[dict[str, Any]]:
+    return [src.to_dict() for src in result.sources]
 
 
 def _date(value: Any, name: str) -> dt.date:
@@ -102,69 +95,62 @@ def _text_mask(frame: pd.DataFrame, columns: list[str], every: list[str], anyof:
 
 # ---- analysis runners -------------------------------------------------------------------
 
-def run_cadence(params: dict[str, Any], data: Data) -> Result:
-    from airace.analysis.cadence import count_launches
-    from airace.periods import window_start
-    from airace.rules import resolve_rule
+def run_cadence(params: dict[str, Any], data: Data) -> Values:
+    from airace.service.launches import cadence
 
     as_of = _date(params["as_of"], "as_of")
-    since = (_date(params["since"], "since") if "since" in params
-             else window_start(as_of, params.get("window", "14M")))
-    rule = resolve_rule(params.get("rule", "main-versions"))
-    by = params.get("by", "lab")
-    frame = data.releases()
-    labs = params.get("labs")
-    group_by = "org_id" if by == "lab" else "country"
-    if labs and by == "country":
-        frame = frame[frame["org_id"].isin(labs)]
-    groups = labs if by == "lab" else params.get("countries")
-    table = count_launches(frame, rule, since=since, as_of=as_of, group_by=group_by,
-                           groups=groups)
-    rows = frame.drop_duplicates("model_id").set_index("model_id")
-    values, evidence = {}, []
-    for rec in table.to_dict(orient="records"):
-        values[rec["group"]] = {"count": rec["count"],
-                                "median_interval_days": rec["median_interval_days"],
-                                "days_since_last": rec["days_since_last"]}
+    since = _date(params["since"], "since") if "since" in params else None
+    result = cadence(data, as_of=as_of, since=since,
+                     window=None if since else params.get("window", "14M"),
+                     labs=params.get("labs"), by=params.get("by", "lab"),
+                     rule=params.get("rule", "main-versions"),
+                     countries=params.get("countries"))
+    rows = result.extra["rows"]
+    key = result.extra["key"]
+    values: dict[str | None, dict[str, Any]] = {}
+    evidence = []
+    for rec in result.records:
+        values[rec[key]] = {"count": rec["count"],
+                            "median_interval_days": rec["median_interval_days"],
+                            "days_since_last": rec["days_since_last"]}
         for mid, day in zip(rec["model_ids"], rec["release_dates"], strict=True):
-            evidence.append({"group": rec["group"], "model_id": mid,
+            evidence.append({"group": rec[key], "model_id": mid,
                              "model_name": rows.loc[mid, "model_name"], "date": day,
                              "source_url": rows.loc[mid, "source_url"]})
-    values[None] = {"since": since.isoformat(), "as_of": as_of.isoformat(), "rule": rule.name}
-    return Result(values, evidence, [CURATED_RELEASES])
+    values[None] = {"since": result.params["since"].isoformat(),
+                    "as_of": result.params["as_of"].isoformat(),
+                    "rule": result.params["rules"][0]}
+    return Values(values, evidence, _srcs(result))
 
 
-def _points(params: dict[str, Any], data: Data) -> Any:
-    return data.points(params["metric"], params.get("groups", "country:US,CN"),
-                       params.get("source"))
+def _gap_args(params: dict[str, Any]) -> dict[str, Any]:
+    return {"metric": params["metric"], "groups": params.get("groups", "country:US,CN"),
+            "source": params.get("source"), "tie": float(params.get("tie", 0))}
 
 
-def run_gap(params: dict[str, Any], data: Data) -> Result:
-    from airace.analysis.frontier import gap_at
+def run_gap(params: dict[str, Any], data: Data) -> Values:
+    from airace.service.frontier import gap
 
-    points = _points(params, data)
-    groups = params.get("groups", "country:US,CN").split(":", 1)[1].split(",")
-    rec = gap_at(points.frame, groups[0].strip(), groups[1].strip(),
-                 _date(params["as_of"], "as_of"), float(params.get("tie", 0)))
+    result = gap(data, as_of=_date(params["as_of"], "as_of"), **_gap_args(params))
+    rec = result.record
     evidence = [{"role": "leader", "model": rec["leader_model"], "score": rec["leader_score"],
                  "date": rec["leader_model_date"]},
                 {"role": "follower", "model": rec["follower_model"],
                  "score": rec["follower_score"], "date": rec["follower_model_date"]}]
-    return Result({None: rec}, evidence, points.sources)
+    return Values({None: rec}, evidence, _srcs(result))
 
 
-def run_gap_stats(params: dict[str, Any], data: Data) -> Result:
-    from airace.analysis.frontier import lag_stats
+def run_gap_stats(params: dict[str, Any], data: Data) -> Values:
+    from airace.service.frontier import gap_stats
 
-    points = _points(params, data)
-    groups = params.get("groups", "country:US,CN").split(":", 1)[1].split(",")
     since, until = _date(params["since"], "since"), _date(params["until"], "until")
-    leader, follower = groups[0].strip(), groups[1].strip()
-    rec = lag_stats(points.frame, leader, follower, since, until,
-                    float(params.get("tie", 0)), int(params.get("bootstrap", 500)),
-                    int(params.get("seed", 0)))
-    return Result({None: rec}, _frontier_steps(points.frame, [leader, follower], since, until),
-                  points.sources)
+    result = gap_stats(data, since=since, until=until,
+                       bootstrap=int(params.get("bootstrap", 500)),
+                       seed=int(params.get("seed", 0)), **_gap_args(params))
+    leader, follower = result.records[0]["groups"].split(":", 1)[1].split(",")
+    return Values({None: result.record},
+                  _frontier_steps(result.extra["points"], [leader, follower], since, until),
+                  _srcs(result))
 
 
 def _frontier_steps(frame: pd.DataFrame, groups: list[str], since: dt.date, until: dt.date
@@ -185,52 +171,46 @@ def _frontier_steps(frame: pd.DataFrame, groups: list[str], since: dt.date, unti
     return rows
 
 
-def run_hardware_compare(params: dict[str, Any], data: Data) -> Result:
-    from airace.analysis.hardware import MissingFigure, compare
+def run_hardware_compare(params: dict[str, Any], data: Data) -> Values:
+    from airace.analysis.hardware import MissingFigure
+    from airace.service.hardware import compare
 
-    units = data.units()
-    for key in ("base", "other"):
-        if params[key] not in units:
-            raise AiraceError(f"unknown chip or system {params[key]!r}")
     try:
-        rec = compare(units[params["base"]], units[params["other"]],
-                      precision=params.get("precision", "bf16"),
-                      sparse=bool(params.get("sparse", False)),
-                      basis=params.get("basis", "compute"),
-                      power_basis=params.get("power_basis", "all-in"))
+        result = compare(data, base=params["base"], other=params["other"],
+                         precision=params.get("precision", "bf16"),
+                         sparse=bool(params.get("sparse", False)),
+                         basis=params.get("basis", "compute"),
+                         power_basis=params.get("power_basis", "all-in"))
     except MissingFigure as exc:
-        return Result({None: {}}, [{"missing": str(exc)}], [CURATED_HARDWARE])
+        return Values({None: {}}, [{"missing": str(exc)}])
+    rec = result.record
     evidence = [i for i in rec["inputs"] if i["value"] is not None]
-    sources = [CURATED_HARDWARE, *({"source_url": i["source_url"]} for i in evidence
-                                   if i.get("source_url"))]
-    return Result({None: rec}, evidence, sources)
+    sources = [*_srcs(result), *({"source_url": i["source_url"]} for i in evidence
+                                 if i.get("source_url"))]
+    return Values({None: rec}, evidence, sources)
 
 
-def run_budget(params: dict[str, Any], data: Data) -> Result:
-    from airace.analysis.budget import budget
+def run_budget(params: dict[str, Any], data: Data) -> Values:
+    from airace.service.economics import budget
 
-    units = data.units()
-    chip = units.get(params["chip"])
-    if chip is None:
-        raise AiraceError(f"unknown chip {params['chip']!r}")
-    runs = data.reference_runs()
-    if params.get("runs"):
-        runs = runs[runs["model_id"].isin(params["runs"])]
-    rec = budget(float(params["usd"]), chip, runs, price=params.get("price_usd"),
-                 utilization=float(params.get("utilization", 0.4)),
-                 days=float(params.get("days", 90)), precision=params.get("precision", "bf16"))
+    result = budget(data, usd=float(params["usd"]), chip_id=params["chip"],
+                    price_usd=params.get("price_usd"),
+                    utilization=float(params.get("utilization", 0.4)),
+                    days=float(params.get("days", 90)),
+                    precision=params.get("precision", "bf16"),
+                    runs=params.get("runs"), all_runs=not params.get("runs"))
+    rec = result.record
     values: dict[str | None, dict[str, Any]] = {None: {k: v for k, v in rec.items()
                                                        if k != "equivalents"}}
     for eq in rec["equivalents"]:
         values[eq["model_id"]] = eq
-    src = chip.source("price_usd_low")
-    sources = [CURATED_HARDWARE, {"source_url": src.get("source_url")}]
+    sources = [*_srcs(result), {"source_url": rec.get("price_source")}]
     sources.extend({"source_url": e["source_url"]} for e in rec["equivalents"]
                    if e.get("source_url"))
-    return Result(values, rec["equivalents"], sources)
+    return Values(values, rec["equivalents"], sources)
 
 
-def run_releases(params: dict[str, Any], data: Data) -> Result:
+def run_releases(params: dict[str, Any], data: Data) -> Values:
     as_of = _date(params["as_of"], "as_of")
     frame = data.releases()
     dates = pd.to_datetime(frame["release_date"])
@@ -252,7 +232,7 @@ def run_releases(params: dict[str, Any], data: Data) -> Result:
     evidence = [{"model_id": r["model_id"], "model_name": r["model_name"],
                  "date": pd.Timestamp(r["release_date"]).date().isoformat(),
                  "source_url": r["source_url"]} for r in rows.to_dict(orient="records")]
-    return Result({None: values}, evidence, [CURATED_RELEASES])
+    return Values({None: values}, evidence, [data.table_source("releases", rows).to_dict()])
 
 
 EVENT_TEXT = ["title", "summary", "affected_firms", "affected_chips"]
@@ -271,7 +251,7 @@ def _event_rows(frame: pd.DataFrame, where: dict[str, Any], text: list[str],
     return frame[mask]
 
 
-def run_events(params: dict[str, Any], data: Data) -> Result:
+def run_events(params: dict[str, Any], data: Data) -> Values:
     as_of = _date(params["as_of"], "as_of")
     frame = data.events()
     rows = _event_rows(frame, params.get("where", {}), params.get("text", []),
@@ -291,31 +271,28 @@ def run_events(params: dict[str, Any], data: Data) -> Result:
                  "date": pd.Timestamp(r["event_date"]).date().isoformat(),
                  "title": r["title"], "status": r["status"], "source_url": r["source_url"]}
                 for r in rows.to_dict(orient="records")]
-    return Result({None: values}, evidence, [CURATED_EVENTS])
+    return Values({None: values}, evidence, [data.table_source("events", rows).to_dict()])
 
 
-def run_compute_share(params: dict[str, Any], data: Data) -> Result:
-    from airace.analysis.compute_share import compute_share
+def run_compute_share(params: dict[str, Any], data: Data) -> Values:
+    from airace.service.economics import compute_share
 
-    clusters, meta = data.clusters()
-    table, info = compute_share(clusters, _date(params["as_of"], "as_of"))
-    values: dict[str | None, dict[str, Any]] = {None: info}
-    for rec in table.to_dict(orient="records"):
+    result = compute_share(data, as_of=_date(params["as_of"], "as_of"))
+    values: dict[str | None, dict[str, Any]] = {None: result.extra["info"]}
+    for rec in result.records:
         values[rec["country"]] = rec
-    source = {"source": meta.get("citation"), "snapshot": meta.get("snapshot_id"),
-              "licence": meta.get("licence")}
-    return Result(values, table.to_dict(orient="records"), [source])
+    return Values(values, result.records, _srcs(result))
 
 
-def run_classify(params: dict[str, Any], data: Data) -> Result:
-    from airace.analysis.hardware import classify
+def run_classify(params: dict[str, Any], data: Data) -> Values:
+    from airace.service.hardware import classify
 
-    units = data.units()
-    rec = classify(units[params["chip"]])
-    return Result({None: rec}, [], [CURATED_HARDWARE, {"source_url": rec["rule_source"]}])
+    result = classify(data, chip_id=params["chip"])
+    rec = result.record
+    return Values({None: rec}, [], [*_srcs(result), {"source_url": rec["rule_source"]}])
 
 
-RUNNERS: dict[str, Callable[[dict[str, Any], Data], Result]] = {
+RUNNERS: dict[str, Callable[[dict[str, Any], Data], Values]] = {
     "cadence": run_cadence, "gap": run_gap, "gap_stats": run_gap_stats,
     "hardware_compare": run_hardware_compare, "budget": run_budget,
     "releases": run_releases, "events": run_events, "compute_share": run_compute_share,
@@ -355,21 +332,23 @@ def evaluate_reading(claim: Claim, reading: Reading, data: Data, as_of: dt.date
                             _figures(checks), result.evidence, result.sources)
 
 
-NEEDED = {
-    "compute_share": ("Epoch AI, AI Supercomputers (GPU clusters) — import with "
-                      "`airace update epoch-clusters`", "CC BY 4.0"),
-    "gap:epoch-eci": ("Epoch AI, Epoch Capabilities Index — import with "
-                      "`airace update epoch-eci`", "CC BY 4.0"),
-}
+NEEDED = {"compute_share": "epoch-clusters", "gap:epoch-eci": "epoch-eci"}
 
 
 def _needed_source(analysis: str, params: dict[str, Any], message: str) -> dict[str, Any]:
     """The data a reading would need, so an 'insufficient data' verdict names its source."""
+    from airace.importers import registry
+
     key = analysis if analysis in NEEDED else f"gap:{params.get('source')}"
     if analysis.startswith("gap") and key not in NEEDED:
         key = "gap:epoch-eci" if params.get("metric") == "eci" else ""
-    name, licence = NEEDED.get(key, ("airace curated data", "CC BY 4.0"))
-    return {"source": name, "licence": licence, "status": f"unavailable: {message}"}
+    if key in NEEDED:
+        kind = registry.KINDS[NEEDED[key]]
+        name = (f"{kind.publisher.producer}, {kind.publisher.title} — import with "
+                f"`airace update {kind.name}`")
+        return {"source": name, "licence": kind.publisher.licence,
+                "status": f"unavailable: {message}"}
+    return {"source": "airace curated data", "status": f"unavailable: {message}"}
 
 
 def _dedupe_sources(sources: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -405,11 +384,11 @@ def _evaluate_prediction(claim: Claim, document: str, data: Data, as_of: dt.date
         rows = frame[_matches(frame, res.where)]
         if res.text or res.any_text:
             rows = rows[_text_mask(rows, ["model_name", "model_id"], res.text, res.any_text)]
-        date_field, source = "release_date", CURATED_RELEASES
+        date_field, table = "release_date", "releases"
     else:
         frame = data.events()
         rows = _event_rows(frame, res.where, res.text, res.any_text)
-        date_field, source = "event_date", CURATED_EVENTS
+        date_field, table = "event_date", "events"
     records = []
     for row in rows.to_dict(orient="records"):
         row[date_field] = pd.Timestamp(row[date_field]).date()
@@ -425,7 +404,8 @@ def _evaluate_prediction(claim: Claim, document: str, data: Data, as_of: dt.date
                "probability": claim.probability,
                "resolved_on": (outcome.resolving_row[date_field].isoformat()
                                if outcome.resolving_row else None)}
-    sources = _dedupe_sources([source, *({"source_url": e.get("source_url")}
+    sources = _dedupe_sources([data.table_source(table, rows).to_dict(),
+                               *({"source_url": e.get("source_url")}
                                          for e in evidence)])
     return Verdict(claim, document, outcome.verdict, outcome.reason, figures, [], evidence,
                    sources, outcome.resolving_row)
@@ -465,55 +445,72 @@ def score(ledgers: list[Ledger], verdicts: list[Verdict]) -> list[dict[str, Any]
     return rows
 
 
-class CatalogData:
-    """The catalog as a claims data provider (curated tables plus imported snapshots).
+# ---- operations -------------------------------------------------------------------------
 
-    Tables are read once per provider: a ledger check asks for the same tables many times.
-    """
+def load_ledgers(paths: Sequence[Path] = ()) -> list[Ledger]:
+    """The given ledger files, or the bundled ones."""
+    from airace.schema.ledger import bundled_ledgers, load_ledger
 
-    def __init__(self) -> None:
-        self._cache: dict[Any, Any] = {}
+    return [load_ledger(p) for p in (paths or tuple(bundled_ledgers()))]
 
-    def _once(self, key: Any, load: Callable[[], Any]) -> Any:
-        if key not in self._cache:
-            try:
-                self._cache[key] = (True, load())
-            except AiraceError as exc:
-                self._cache[key] = (False, exc)
-        ok, value = self._cache[key]
-        if not ok:
-            raise value
-        return value
 
-    def releases(self) -> pd.DataFrame:
-        from airace import api
+def verdict_record(v: Verdict) -> dict[str, Any]:
+    """A verdict as a plain record (what JSON, the report and the web show)."""
+    from airace.service.result import jsonable
 
-        return self._once("releases", api.releases)
+    return {
+        "claim_id": v.claim.id, "document": v.document, "kind": v.claim.kind,
+        "speaker": v.claim.speaker, "quote": v.claim.quote, "verdict": v.verdict,
+        "figures": jsonable(v.figures), "reason": v.reason,
+        "readings": [{"label": o.label, "status": o.status, "params": jsonable(o.params),
+                      "checks": [c.text for c in o.checks], "error": o.error}
+                     for o in v.readings],
+        "evidence": jsonable(v.evidence), "sources": jsonable(v.sources),
+    }
 
-    def events(self) -> pd.DataFrame:
-        from airace import catalog
 
-        return self._once("events", lambda: catalog.query(
-            "SELECT * FROM events ORDER BY event_date"))
+def _table_sources(data: Data) -> list[Any]:
+    return [data.table_source(t) for t in ("releases", "scores", "events", "chips",
+                                           "systems")]
 
-    def points(self, metric: str, groups: str, source: str | None) -> Any:
-        from airace.points import load_points, parse_groups
 
-        return self._once(("points", metric, groups, source),
-                          lambda: load_points(metric, parse_groups(groups), source))
+def check(data: Data, *, ledgers: Sequence[Path] = (), as_of: dt.date | None = None
+          ) -> Result:
+    """One verdict per claim of the ledgers (the bundled ones by default)."""
+    date = as_of or dt.date.today()
+    loaded = load_ledgers(ledgers)
+    verdicts = [v for lg in loaded for v in check_ledger(lg, data, date)]
+    counts: dict[str, int] = {}
+    for v in verdicts:
+        counts[v.verdict] = counts.get(v.verdict, 0) + 1
+    return Result("claims-check", [verdict_record(v) for v in verdicts], _table_sources(data),
+                  params={"as_of": date, "ledgers": [str(lg.path) for lg in loaded]},
+                  extra={"verdicts": verdicts, "ledgers": loaded, "counts": counts})
 
-    def units(self) -> dict[str, Any]:
-        from airace.hardware_data import load_units
 
-        return self._once("units", load_units)
+def explain(data: Data, *, claim_id: str, ledgers: Sequence[Path] = (),
+            as_of: dt.date | None = None) -> Result:
+    """The full evidence behind one claim's verdict."""
+    from airace.errors import suggest
 
-    def reference_runs(self) -> pd.DataFrame:
-        from airace.hardware_data import reference_runs
+    loaded = load_ledgers(ledgers)
+    found = [(lg, c) for lg in loaded for c in lg.claims if c.id == claim_id]
+    if not found:
+        known = [c.id for lg in loaded for c in lg.claims]
+        raise AiraceError(f"unknown claim {claim_id!r}{suggest(claim_id, known)}")
+    ledger, claim = found[0]
+    date = as_of or dt.date.today()
+    verdict = evaluate_claim(claim, ledger.document.id, data, date)
+    return Result("claims-explain", [verdict_record(verdict)], _table_sources(data),
+                  params={"as_of": date, "claim_id": claim_id},
+                  extra={"verdict": verdict, "ledger": ledger, "claim": claim})
 
-        return self._once("runs", reference_runs)
 
-    def clusters(self) -> tuple[pd.DataFrame, dict[str, Any]]:
-        from airace.sources import snapshot_rows
-
-        rows = self._once("clusters", lambda: snapshot_rows("epoch-clusters"))
-        return rows, rows.attrs["snapshot"]
+def score_ledgers(data: Data, *, ledgers: Sequence[Path] = (), as_of: dt.date | None = None
+                  ) -> Result:
+    """Forecasting scores per document and per author."""
+    date = as_of or dt.date.today()
+    loaded = load_ledgers(ledgers)
+    verdicts = [v for lg in loaded for v in check_ledger(lg, data, date)]
+    return Result("claims-score", score(loaded, verdicts), _table_sources(data),
+                  params={"as_of": date})

@@ -1,6 +1,6 @@
 """Validation of the curated tables: types, keys, provenance and plausibility.
 
-Type checks happen while reading (:mod:`airace.tables`); this module adds the checks that
+Type checks happen while reading (:mod:`airace.schema.tables`); this module adds the checks that
 need whole rows or several tables. Every plausibility rule carries a written reason so a
 contributor who trips it learns why the rule exists, not just that it fired.
 """
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from airace.tables import PROVENANCE_COLUMNS, Problem, Table, read_all
+from airace.schema.tables import PROVENANCE_COLUMNS, Problem, Table, read_all
 
 Row = dict[str, Any]
 Tables = dict[str, Table]

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from airace.dictionary import load_yaml
+from airace.schema.dictionary import load_yaml
 from airace.errors import AiraceError
 
 M = TypeVar("M", bound=BaseModel)

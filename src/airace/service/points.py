@@ -8,18 +8,23 @@ and licences of every row used.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from airace.cells import as_list
-from airace.errors import AiraceError
+from airace.errors import AiraceError, suggest
+from airace.importers import registry
+from airace.schema.cells import as_list
+from airace.service.result import Source
+
+if TYPE_CHECKING:
+    from airace.catalog import Catalog
+    from airace.service.data import CatalogData
 
 GROUP_KINDS = ("country", "lab", "access")
-IMPORTED_SCORE_SOURCES = ("epoch-eci", "epoch-benchmarks", "lmarena", "lmarena-history")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Groups:
     kind: str
     leader: str
@@ -35,7 +40,7 @@ class Points:
     frame: pd.DataFrame  # model, group, date, score, compute
     metric: str
     source: str
-    sources: list[dict[str, Any]] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
@@ -71,39 +76,32 @@ def _access(value: Any) -> str | None:
     return None  # unreleased or unknown: in neither group
 
 
-def curated_metrics() -> dict[str, int]:
-    from airace import catalog
-
-    frame = catalog.query("SELECT benchmark_id, count(*) AS n FROM scores GROUP BY 1")
+def curated_metrics(cat: Catalog) -> dict[str, int]:
+    frame = cat.query("SELECT benchmark_id, count(*) AS n FROM scores GROUP BY 1")
     return dict(zip(frame["benchmark_id"], frame["n"], strict=True))
 
 
-def imported_metrics() -> pd.DataFrame:
+def imported_metrics(cat: Catalog) -> pd.DataFrame:
     """(source, metric, rows, snapshot) for the newest snapshot of each score source."""
-    from airace import catalog
-
-    with catalog.connect() as con:
-        present = {r[0] for r in con.execute(
-            "SELECT table_name FROM information_schema.tables").fetchall()}
-        if "ext_scores" not in present:
-            return pd.DataFrame(columns=["source", "metric", "rows", "snapshot_id"])
-        return con.execute(
+    if not cat.has_table("ext_scores"):
+        return pd.DataFrame(columns=["source", "metric", "rows", "snapshot_id"])
+    return cat.query(
             "WITH newest AS (SELECT source, metric, max(s.imported_at) AS at FROM ext_scores e "
             "JOIN snapshots s USING (snapshot_id) GROUP BY 1, 2) "
             "SELECT e.source, e.metric, count(*) AS rows, any_value(e.snapshot_id) AS "
             "snapshot_id FROM ext_scores e JOIN snapshots s USING (snapshot_id) "
             "JOIN newest n ON n.source = e.source AND n.metric = e.metric "
-            "AND n.at = s.imported_at GROUP BY 1, 2 ORDER BY 1, 2").df()
+            "AND n.at = s.imported_at GROUP BY 1, 2 ORDER BY 1, 2")
 
 
-def default_source(metric: str) -> str:
+def default_source(cat: Catalog, metric: str) -> str:
     """Curated scores when they have the metric, else the imported source that has it."""
-    curated = curated_metrics()
+    curated = curated_metrics(cat)
     if metric in curated:
         return "curated"
-    imported = imported_metrics()
+    imported = imported_metrics(cat)
     having = imported[imported["metric"] == metric]["source"].tolist()
-    for preferred in ("epoch-eci", "lmarena", "epoch-benchmarks", "lmarena-history"):
+    for preferred in registry.SCORE_PREFERENCE:
         if preferred in having:
             return preferred
     if metric == "eci":
@@ -143,17 +141,20 @@ def _assign(rows: pd.DataFrame, groups: Groups, multi_country: str) -> tuple[pd.
     return frame, notes
 
 
-def load_points(metric: str, groups: Groups, source: str | None = None,
+def load_points(data: CatalogData, metric: str, groups: Groups, source: str | None = None,
                 snapshot: str | None = None, multi_country: str = "each",
                 evaluator: str = "any") -> Points:
-    source = source or default_source(metric)
+    """Scored models of a metric, assigned to the two groups, with the sources used."""
+    cat = data.catalog
+    source = source or default_source(cat, metric)
+    scored = registry.with_role("scores")
     if source == "curated":
-        rows, sources = _curated(metric, evaluator)
-    elif source in IMPORTED_SCORE_SOURCES:
-        rows, sources = _imported(metric, source, snapshot)
+        rows, sources = _curated(data, metric, evaluator)
+    elif source in scored:
+        rows, sources = _imported(cat, metric, source, snapshot)
     else:
         raise AiraceError(f"unknown score source {source!r}; sources: curated, "
-                          f"{', '.join(IMPORTED_SCORE_SOURCES)}")
+                          f"{', '.join(scored)}")
     undated = int(rows["date"].isna().sum())
     rows = rows[rows["date"].notna() & rows["score"].notna()]
     _check_group_names(groups, rows)
@@ -173,76 +174,60 @@ def _check_group_names(groups: Groups, rows: pd.DataFrame) -> None:
     known = sorted({v for cell in rows[column] for v in as_list(cell)})
     for name in groups.names:
         if name not in known:
-            from airace.api import suggest
-
             raise AiraceError(f"unknown {groups.kind} {name!r} for this metric"
                               f"{suggest(name, known)}; {groups.kind} values with scores: "
                               f"{', '.join(known)}")
 
 
-def _curated(metric: str, evaluator: str) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
-    from airace import catalog
-
-    known = curated_metrics()
+def _curated(data: CatalogData, metric: str, evaluator: str
+             ) -> tuple[pd.DataFrame, list[Source]]:
+    known = curated_metrics(data.catalog)
     if metric not in known:
         raise AiraceError(f"unknown metric {metric!r} in curated scores; curated metrics: "
                           f"{', '.join(sorted(known))} (see `airace gap --list-metrics`)")
     if evaluator not in ("any", "self", "third_party"):
         raise AiraceError("--evaluator must be any, self or third_party")
     where = "" if evaluator == "any" else f"AND s.evaluator_type = '{evaluator}'"
-    frame = catalog.query(
+    frame = data.catalog.query(
         "SELECT s.model_id AS model, r.release_date AS date, s.score, "
         "r.training_compute_flop AS compute, [o.country] AS countries, [r.org_id] AS org_ids, "
         "r.is_open_weights AS access, s.source_url, s.evaluator, s.setting "
         "FROM scores s JOIN releases r USING (model_id) JOIN orgs o ON o.org_id = r.org_id "
         f"WHERE s.benchmark_id = ? {where}", [metric])
-    sources = [{"source": "airace curated scores", "licence": "CC BY 4.0",
-                "rows": len(frame), "urls": sorted(frame["source_url"].unique().tolist())}]
-    return frame, sources
+    return frame, [data.table_source("scores", frame)]
 
 
-def _imported(metric: str, source: str, snapshot: str | None
-              ) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
-    from airace import catalog
-    from airace.sources import resolve_snapshot
+def _imported(cat: Catalog, metric: str, source: str, snapshot: str | None
+              ) -> tuple[pd.DataFrame, list[Source]]:
+    from airace.service.snapshots import resolve_snapshot, snapshot_meta, snapshot_source
 
-    with catalog.connect() as con:
-        if snapshot is None:
-            found = con.execute(
-                "SELECT e.snapshot_id FROM ext_scores e JOIN snapshots s USING (snapshot_id) "
-                "WHERE e.source = ? AND e.metric = ? ORDER BY s.imported_at DESC LIMIT 1",
-                [source, metric]).fetchone() if _has(con, "ext_scores") else None
-            if found is None:
-                resolve_snapshot(con, source)  # says "no snapshot imported" when so
-                raise AiraceError(f"unknown metric {metric!r} in {source}; see "
-                                  "`airace gap --list-metrics`")
-            snapshot = str(found[0])
-        else:
-            resolve_snapshot(con, source, snapshot)
-        frame = con.execute(
-            "SELECT e.external_id AS model, coalesce(e.release_date, r.release_date) AS date, "
-            "e.score, coalesce(e.training_compute_flop, r.training_compute_flop) AS compute, "
-            "CASE WHEN len(e.countries) > 0 THEN e.countries "
-            "     WHEN o.country IS NOT NULL THEN [o.country] ELSE [] END AS countries, "
-            "CASE WHEN len(e.org_ids) > 0 THEN e.org_ids "
-            "     WHEN r.org_id IS NOT NULL THEN [r.org_id] ELSE [] END AS org_ids, "
-            "coalesce(e.accessibility, CASE WHEN r.is_open_weights THEN 'Open weights' "
-            "     WHEN r.is_open_weights = false THEN 'API access' END) AS access, "
-            "e.evaluated_date "
-            "FROM ext_scores e LEFT JOIN releases r ON r.model_id = e.model_id "
-            "LEFT JOIN orgs o ON o.org_id = r.org_id "
-            "WHERE e.snapshot_id = ? AND e.metric = ?", [snapshot, metric]).df()
-        meta = con.execute("SELECT * FROM snapshots WHERE snapshot_id = ?",
-                           [snapshot]).df().to_dict(orient="records")[0]
+    if snapshot is None:
+        found = cat.rows(
+            "SELECT e.snapshot_id FROM ext_scores e JOIN snapshots s USING (snapshot_id) "
+            "WHERE e.source = ? AND e.metric = ? ORDER BY s.imported_at DESC LIMIT 1",
+            [source, metric]) if cat.has_table("ext_scores") else []
+        if not found:
+            resolve_snapshot(cat, source)  # says "no snapshot imported" when so
+            raise AiraceError(f"unknown metric {metric!r} in {source}; see "
+                              "`airace gap --list-metrics`")
+        snapshot = str(found[0][0])
+    else:
+        resolve_snapshot(cat, source, snapshot)
+    frame = cat.query(
+        "SELECT e.external_id AS model, coalesce(e.release_date, r.release_date) AS date, "
+        "e.score, coalesce(e.training_compute_flop, r.training_compute_flop) AS compute, "
+        "CASE WHEN len(e.countries) > 0 THEN e.countries "
+        "     WHEN o.country IS NOT NULL THEN [o.country] ELSE [] END AS countries, "
+        "CASE WHEN len(e.org_ids) > 0 THEN e.org_ids "
+        "     WHEN r.org_id IS NOT NULL THEN [r.org_id] ELSE [] END AS org_ids, "
+        "coalesce(e.accessibility, CASE WHEN r.is_open_weights THEN 'Open weights' "
+        "     WHEN r.is_open_weights = false THEN 'API access' END) AS access, "
+        "e.evaluated_date "
+        "FROM ext_scores e LEFT JOIN releases r ON r.model_id = e.model_id "
+        "LEFT JOIN orgs o ON o.org_id = r.org_id "
+        "WHERE e.snapshot_id = ? AND e.metric = ?", [snapshot, metric])
+    meta = snapshot_meta(cat, snapshot)
     if source == "lmarena-history" and frame["evaluated_date"].notna().any():
         latest = frame["evaluated_date"].max()
         frame = frame[frame["evaluated_date"] == latest]
-    sources = [{"source": f"{meta['producer']}: {meta['title']}",
-                "snapshot": snapshot, "licence": meta["licence"],
-                "citation": meta["citation"], "rows": len(frame)}]
-    return frame, sources
-
-
-def _has(con: Any, table: str) -> bool:
-    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE "
-                            "table_name = ?", [table]).fetchone()[0])
+    return frame, [snapshot_source(meta, rows=len(frame))]

@@ -12,9 +12,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from airace.dictionary import check_slug, data_dir, load_dictionary
+from airace.schema.dictionary import check_slug, data_dir, load_dictionary
 from airace.errors import AiraceError
-from airace.yamlfile import parse_model, read_yaml
+from airace.schema.yamlfile import parse_model, read_yaml
 
 Scalar = str | bool | int | float
 Condition = dict[str, Scalar | list[Scalar]]
@@ -67,7 +67,7 @@ class CountingRule(BaseModel):
 
 def _check_fields(rule: CountingRule, path: Path) -> None:
     """Conditions must name release columns and use values those columns can hold."""
-    from airace.tables import load_meta
+    from airace.schema.tables import load_meta
 
     dictionary = load_dictionary()
     release_cols = set(load_meta("releases").columns)

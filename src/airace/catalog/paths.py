@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from airace.dictionary import data_dir
+from airace.schema.dictionary import data_dir
 
 
 def home() -> Path:

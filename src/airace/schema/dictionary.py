@@ -169,7 +169,7 @@ _PARSERS: dict[str, Callable[[Field, str], Any]] = {
 
 def data_dir() -> Path:
     """The folder of curated data shipped inside the package."""
-    return Path(__file__).resolve().parent / "data"
+    return Path(__file__).resolve().parent.parent / "data"
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]

@@ -1,14 +1,17 @@
-"""Loading chips and systems from the catalog as analysis Units (the I/O edge)."""
+"""Chips and systems from the catalog as analysis Units, with per-field sources."""
 
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from airace.analysis.hardware import Unit
-from airace.errors import AiraceError
+from airace.errors import AiraceError, suggest
+
+if TYPE_CHECKING:
+    from airace.service.data import CatalogData
 
 PROVENANCE = ("source_url", "source_title", "evidence_type", "confidence", "notes")
 
@@ -23,10 +26,9 @@ def _clean(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _field_sources(table: str) -> dict[str, dict[str, dict[str, Any]]]:
-    from airace import catalog
-
-    frame = catalog.query("SELECT * FROM field_sources WHERE \"table\" = ?", [table])
+def _field_sources(data: CatalogData, table: str) -> dict[str, dict[str, dict[str, Any]]]:
+    frame = data.table("field_sources")
+    frame = frame[frame["table"] == table]
     out: dict[str, dict[str, dict[str, Any]]] = {}
     for row in frame.to_dict(orient="records"):
         out.setdefault(row["row_id"], {}).setdefault(row["field"], {
@@ -34,19 +36,18 @@ def _field_sources(table: str) -> dict[str, dict[str, dict[str, Any]]]:
     return out
 
 
-def load_units() -> dict[str, Unit]:
+def load_units(data: CatalogData) -> dict[str, Unit]:
     """Every chip and system, keyed by id, with per-field sources."""
-    from airace import catalog
-
-    chips = catalog.query("SELECT * FROM chips").to_dict(orient="records")
-    systems = catalog.query("SELECT * FROM systems").to_dict(orient="records")
-    chip_sources, system_sources = _field_sources("chips"), _field_sources("systems")
+    chips = data.table("chips").to_dict(orient="records")
+    systems = data.table("systems").to_dict(orient="records")
+    chip_sources, system_sources = _field_sources(data, "chips"), _field_sources(data,
+                                                                                 "systems")
     units: dict[str, Unit] = {}
     chip_rows = {}
     for raw in chips:
         row = _clean(raw)
-        sources = {"_row": {k: row[k] for k in PROVENANCE}, **chip_sources.get(row["chip_id"],
-                                                                                {})}
+        sources = {"_row": {k: row[k] for k in PROVENANCE},
+                   **chip_sources.get(row["chip_id"], {})}
         row["_sources"] = sources
         row["_row_source"] = sources["_row"]
         chip_rows[row["chip_id"]] = row
@@ -60,11 +61,8 @@ def load_units() -> dict[str, Unit]:
     return units
 
 
-def get_unit(unit_id: str, units: dict[str, Unit] | None = None, kind: str | None = None
-             ) -> Unit:
-    from airace.api import suggest
-
-    units = units or load_units()
+def get_unit(units: dict[str, Unit], unit_id: str, kind: str | None = None) -> Unit:
+    """One chip or system by id; an unknown id suggests close ones."""
     unit = units.get(unit_id)
     if unit is None or (kind and unit.kind != kind):
         known = sorted(k for k, u in units.items() if not kind or u.kind == kind)
@@ -73,11 +71,9 @@ def get_unit(unit_id: str, units: dict[str, Unit] | None = None, kind: str | Non
     return unit
 
 
-def reference_runs() -> pd.DataFrame:
+def reference_runs(data: CatalogData) -> pd.DataFrame:
     """Releases with a training-compute estimate, with the estimate's source."""
-    from airace import catalog
-
-    return catalog.query(
+    return data.catalog.query(
         "SELECT r.model_id, r.model_name, r.training_compute_flop, f.source_url, "
         "f.confidence, f.evidence_type FROM releases r LEFT JOIN field_sources f "
         "ON f.\"table\" = 'releases' AND f.row_id = r.model_id "

@@ -1,0 +1,1 @@
+"""Rendering results: text formats (table, CSV, JSON, markdown) and chart specifications."""
