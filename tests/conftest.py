@@ -10,6 +10,7 @@ import tempfile
 from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -40,11 +41,31 @@ def shared(*parts: str) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def built_catalog(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The curated catalog, built once per test session (copied into each fresh home)."""
+    from airace.catalog import Catalog
+    from airace.service.context import reset
+
+    path = tmp_path_factory.mktemp("catalog-template") / "catalog.duckdb"
+    import datetime as dt
+
+    from airace.importers.run import recrosswalk
+
+    Catalog(path, data_dir(), today=dt.date.today(), after_build=recrosswalk).ensure_fresh()
+    reset()
+    return path
+
+
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh, empty AIRACE_HOME for tests that write to the catalog."""
-    monkeypatch.setenv("AIRACE_HOME", str(tmp_path / "home"))
-    return tmp_path / "home"
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, built_catalog: Path) -> Path:
+    """A fresh AIRACE_HOME with no imports, for tests that write to the catalog (its curated
+    catalog is a copy of the session's, so nothing is rebuilt)."""
+    target = tmp_path / "home"
+    target.mkdir()
+    shutil.copy2(built_catalog, target / "catalog.duckdb")
+    monkeypatch.setenv("AIRACE_HOME", str(target))
+    return target
 
 
 @pytest.fixture
@@ -82,3 +103,28 @@ def run_cli(*args: str) -> tuple[int, str, str]:
         except SystemExit as exc:
             code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     return code, out.getvalue(), err.getvalue()
+
+
+def data_of(out: str) -> Any:
+    """The records of a command's JSON output, checking the envelope carries its sources."""
+    import json
+
+    doc = json.loads(out)
+    assert isinstance(doc, dict) and "sources" in doc and "params" in doc, doc
+    return doc["data"]
+
+
+def import_path(kind: str, path: Path, **options: Any) -> Any:
+    """Import a file into the current AIRACE_HOME's catalog (the importer, no CLI)."""
+    from airace.importers.run import import_path as run
+    from airace.service.context import get_catalog
+
+    return run(get_catalog(), kind, path, **options)
+
+
+def update(kinds: list[str] | None = None, **options: Any) -> Any:
+    """`airace update` without the CLI, on the current AIRACE_HOME's catalog."""
+    from airace.importers.update import update as run
+    from airace.service.context import get_catalog
+
+    return run(get_catalog(), kinds, **options)

@@ -25,45 +25,98 @@ from airace.service.result import Source
 SNAPSHOTS = Path(__file__).parent / "snapshots" / "charts"
 UPDATE = os.environ.get("AIRACE_UPDATE_SNAPSHOTS") == "1"
 
-SOURCE = Source(producer="Test lab", title="Hand-made scores", licence="CC BY 4.0",
-                snapshot_id="test-snap-1")
+SOURCE = Source(
+    producer="Test lab", title="Hand-made scores", licence="CC BY 4.0", snapshot_id="test-snap-1"
+)
 
 # Frontier: A's best on 2025-06-30 is a3 (14, 2025-04-01), B's is b2 (12, 2025-05-15).
 # A first reached 12 on 2025-04-01, so the lag is 90 days = 2.96 months; a4 comes after
 # the as-of date and must not be drawn.
 POINTS = pd.DataFrame(
-    [("a1", "A", "2025-01-10", 10.0), ("a2", "A", "2025-03-01", 8.0),
-     ("a3", "A", "2025-04-01", 14.0), ("a4", "A", "2025-08-01", 20.0),
-     ("b1", "B", "2025-02-01", 9.0), ("b2", "B", "2025-05-15", 12.0)],
+    [
+        ("a1", "A", "2025-01-10", 10.0),
+        ("a2", "A", "2025-03-01", 8.0),
+        ("a3", "A", "2025-04-01", 14.0),
+        ("a4", "A", "2025-08-01", 20.0),
+        ("b1", "B", "2025-02-01", 9.0),
+        ("b2", "B", "2025-05-15", 12.0),
+    ],
     columns=["model", "group", "date", "score"],
 ).assign(date=lambda f: pd.to_datetime(f["date"]))
-GAP = {"as_of": "2025-06-30", "leader": "A", "follower": "B", "leader_model": "a3",
-       "leader_score": 14.0, "leader_model_date": "2025-04-01", "follower_model": "b2",
-       "follower_score": 12.0, "follower_model_date": "2025-05-15", "gap": 2.0,
-       "lag_days": 90, "lag_months": 2.96, "leader_reached_follower_level": "2025-04-01",
-       "follower_leads": False, "tie": 0.0}
-SERIES = [{"as_of": "2025-01-31", "lag_months": 3.0, "leader": "A", "follower": "B"},
-          {"as_of": "2025-02-28", "lag_months": 2.0, "leader": "A", "follower": "B"},
-          {"as_of": "2025-03-31", "lag_months": 1.0, "leader": "A", "follower": "B"}]
+GAP = {
+    "as_of": "2025-06-30",
+    "leader": "A",
+    "follower": "B",
+    "leader_model": "a3",
+    "leader_score": 14.0,
+    "leader_model_date": "2025-04-01",
+    "follower_model": "b2",
+    "follower_score": 12.0,
+    "follower_model_date": "2025-05-15",
+    "gap": 2.0,
+    "lag_days": 90,
+    "lag_months": 2.96,
+    "leader_reached_follower_level": "2025-04-01",
+    "follower_leads": False,
+    "tie": 0.0,
+}
+SERIES = [
+    {"as_of": "2025-01-31", "lag_months": 3.0, "leader": "A", "follower": "B"},
+    {"as_of": "2025-02-28", "lag_months": 2.0, "leader": "A", "follower": "B"},
+    {"as_of": "2025-03-31", "lag_months": 1.0, "leader": "A", "follower": "B"},
+]
 TREND = {"slope": -12.0, "low": -15.0, "high": -9.0, "level": 0.9}
 CADENCE = [
-    {"org_id": "A", "rule": "r-strict", "count": 2, "model_ids": ["a1", "a3"],
-     "release_dates": ["2025-01-10", "2025-04-01"], "collapsed_ids": [[], ["a3-mini"]],
-     "since": "2025-01-01", "as_of": "2025-06-30"},
-    {"org_id": "B", "rule": "r-strict", "count": 1, "model_ids": ["b1"],
-     "release_dates": ["2025-02-01"], "collapsed_ids": [[]],
-     "since": "2025-01-01", "as_of": "2025-06-30"},
-    {"org_id": "A", "rule": "r-loose", "count": 3, "model_ids": ["a1", "a3", "a3-mini"],
-     "release_dates": ["2025-01-10", "2025-04-01", "2025-04-05"],
-     "collapsed_ids": [[], [], []], "since": "2025-01-01", "as_of": "2025-06-30"},
-    {"org_id": "B", "rule": "r-loose", "count": 1, "model_ids": ["b1"],
-     "release_dates": ["2025-02-01"], "collapsed_ids": [[]],
-     "since": "2025-01-01", "as_of": "2025-06-30"},
+    {
+        "org_id": "A",
+        "rule": "r-strict",
+        "count": 2,
+        "model_ids": ["a1", "a3"],
+        "release_dates": ["2025-01-10", "2025-04-01"],
+        "collapsed_ids": [[], ["a3-mini"]],
+        "since": "2025-01-01",
+        "as_of": "2025-06-30",
+    },
+    {
+        "org_id": "B",
+        "rule": "r-strict",
+        "count": 1,
+        "model_ids": ["b1"],
+        "release_dates": ["2025-02-01"],
+        "collapsed_ids": [[]],
+        "since": "2025-01-01",
+        "as_of": "2025-06-30",
+    },
+    {
+        "org_id": "A",
+        "rule": "r-loose",
+        "count": 3,
+        "model_ids": ["a1", "a3", "a3-mini"],
+        "release_dates": ["2025-01-10", "2025-04-01", "2025-04-05"],
+        "collapsed_ids": [[], [], []],
+        "since": "2025-01-01",
+        "as_of": "2025-06-30",
+    },
+    {
+        "org_id": "B",
+        "rule": "r-loose",
+        "count": 1,
+        "model_ids": ["b1"],
+        "release_dates": ["2025-02-01"],
+        "collapsed_ids": [[]],
+        "since": "2025-01-01",
+        "as_of": "2025-06-30",
+    },
 ]
 # One nv-rack matches 0.5 cn-pods; cn-pod's all-in power is unpublished.
 HARDWARE = {
-    "base": "nv-rack", "other": "cn-pod", "precision": "bf16", "basis": "compute",
-    "power_basis": "all-in", "units_ratio": 0.5, "power_ratio": None,
+    "base": "nv-rack",
+    "other": "cn-pod",
+    "precision": "bf16",
+    "basis": "compute",
+    "power_basis": "all-in",
+    "units_ratio": 0.5,
+    "power_ratio": None,
     "inputs": [
         {"unit": "nv-rack", "field": "dense_bf16_flops", "value": 1.5e17},
         {"unit": "nv-rack", "field": "chip_count", "value": 72},
@@ -75,24 +128,50 @@ HARDWARE = {
         {"unit": "cn-pod", "field": "all_in_power_kw", "value": None},
     ],
 }
-BUDGET = {"usd": 1e9, "chip": "chip-x", "chips": 25000, "days": 90.0, "utilization": 0.4,
-          "delivered_flop": 2e26, "delivered_flop_low": 1.5e26, "delivered_flop_high": 2.5e26,
-          "equivalents": [
-              {"model_id": "r2", "model_name": "Run Two", "training_compute_flop": 2e25,
-               "multiple": 10.0},
-              {"model_id": "r1", "model_name": "Run One", "training_compute_flop": 5e26,
-               "multiple": 0.4}]}
-SHARE = [{"as_of": "2025-01-01", "country": "US", "share": 0.7, "h100_equivalents": 700.0},
-         {"as_of": "2025-01-01", "country": "CN", "share": 0.3, "h100_equivalents": 300.0},
-         {"as_of": "2026-01-01", "country": "US", "share": 0.6, "h100_equivalents": 900.0},
-         {"as_of": "2026-01-01", "country": None, "share": 0.4, "h100_equivalents": 600.0}]
+BUDGET = {
+    "usd": 1e9,
+    "chip": "chip-x",
+    "chips": 25000,
+    "days": 90.0,
+    "utilization": 0.4,
+    "delivered_flop": 2e26,
+    "delivered_flop_low": 1.5e26,
+    "delivered_flop_high": 2.5e26,
+    "equivalents": [
+        {
+            "model_id": "r2",
+            "model_name": "Run Two",
+            "training_compute_flop": 2e25,
+            "multiple": 10.0,
+        },
+        {"model_id": "r1", "model_name": "Run One", "training_compute_flop": 5e26, "multiple": 0.4},
+    ],
+}
+SHARE = [
+    {"as_of": "2025-01-01", "country": "US", "share": 0.7, "h100_equivalents": 700.0},
+    {"as_of": "2025-01-01", "country": "CN", "share": 0.3, "h100_equivalents": 300.0},
+    {"as_of": "2026-01-01", "country": "US", "share": 0.6, "h100_equivalents": 900.0},
+    {"as_of": "2026-01-01", "country": None, "share": 0.4, "h100_equivalents": 600.0},
+]
 EVENTS = [
-    {"event_id": "e2", "event_date": "2025-03-01", "jurisdiction": "CN",
-     "event_type": "guidance", "title": "Second", "status": "reported",
-     "source_url": "https://example.org/e2"},
-    {"event_id": "e1", "event_date": "2024-10-01", "jurisdiction": "US",
-     "event_type": "export_rule", "title": "First", "status": "confirmed",
-     "source_url": "https://example.org/e1"},
+    {
+        "event_id": "e2",
+        "event_date": "2025-03-01",
+        "jurisdiction": "CN",
+        "event_type": "guidance",
+        "title": "Second",
+        "status": "reported",
+        "source_url": "https://example.org/e2",
+    },
+    {
+        "event_id": "e1",
+        "event_date": "2024-10-01",
+        "jurisdiction": "US",
+        "event_type": "export_rule",
+        "title": "First",
+        "status": "confirmed",
+        "source_url": "https://example.org/e1",
+    },
 ]
 
 
@@ -102,8 +181,9 @@ def sample_charts() -> dict[str, Any]:
     return {
         "frontier": C.frontier(POINTS, GAP, subtitle="metric test, groups A,B", sources=src),
         "lag": C.lag(SERIES, TREND, sources=src),
-        "cadence": C.cadence(CADENCE, rule="r-strict", release_dates={"a3-mini": "2025-04-05"},
-                             sources=src),
+        "cadence": C.cadence(
+            CADENCE, rule="r-strict", release_dates={"a3-mini": "2025-04-05"}, sources=src
+        ),
         "sensitivity": C.sensitivity(CADENCE, sources=src),
         "hardware": C.hardware(HARDWARE, sources=src),
         "budget": C.budget(BUDGET, sources=src),
@@ -158,8 +238,12 @@ def test_auto_names_are_renumbered() -> None:
     import altair as alt
 
     select = alt.selection_point(fields=["a"])
-    chart = alt.Chart(alt.InlineData(values=[{"a": 1}], name="t")).mark_point().encode(
-        x="a:Q").add_params(select)
+    chart = (
+        alt.Chart(alt.InlineData(values=[{"a": 1}], name="t"))
+        .mark_point()
+        .encode(x="a:Q")
+        .add_params(select)
+    )
     spec = C.spec(alt.layer(chart, chart))
     assert spec["params"][0]["name"] == "param_0"
     assert spec["params"][0]["views"] == ["view_0"]
@@ -173,21 +257,33 @@ def test_frontier_steps_span_and_points(specs: dict[str, dict[str, Any]]) -> Non
     assert line["interpolate"] == "step-after"
     steps = named(spec, "frontier")
     assert [(s["group"], s["date"], s["score"], s["model"]) for s in steps] == [
-        ("A", "2025-01-10", 10.0, "a1"), ("A", "2025-04-01", 14.0, "a3"),
+        ("A", "2025-01-10", 10.0, "a1"),
+        ("A", "2025-04-01", 14.0, "a3"),
         ("A", "2025-06-30", 14.0, "a3"),
-        ("B", "2025-02-01", 9.0, "b1"), ("B", "2025-05-15", 12.0, "b2"),
-        ("B", "2025-06-30", 12.0, "b2")]
+        ("B", "2025-02-01", 9.0, "b1"),
+        ("B", "2025-05-15", 12.0, "b2"),
+        ("B", "2025-06-30", 12.0, "b2"),
+    ]
     span_layer = next(layer for layer in layers(spec) if layer["mark"]["type"] == "rule")
     assert span_layer["encoding"]["x"]["field"] == "start"
     assert span_layer["encoding"]["x2"]["field"] == "end"
-    assert named(spec, "lag_span") == [{"start": "2025-04-01", "end": "2025-06-30",
-                                        "score": 12.0, "lag_months": 2.96,
-                                        "label": "lag 2.96 months"}]
+    assert named(spec, "lag_span") == [
+        {
+            "start": "2025-04-01",
+            "end": "2025-06-30",
+            "score": 12.0,
+            "lag_months": 2.96,
+            "label": "lag 2.96 months",
+        }
+    ]
     models = {p["model"] for p in named(spec, "points")}
     assert models == {"a1", "a2", "a3", "b1", "b2"}  # a4 is after the as-of date
-    tips = {t["field"] for t in
-            next(la for la in layers(spec) if la["mark"]["type"] == "circle")
-            ["encoding"]["tooltip"]}
+    tips = {
+        t["field"]
+        for t in next(la for la in layers(spec) if la["mark"]["type"] == "circle")["encoding"][
+            "tooltip"
+        ]
+    }
     assert {"model", "date", "score"} <= tips
     assert spec["usermeta"] == {"airace": {"kind": "frontier", "table": "frontier"}}
 
@@ -199,10 +295,12 @@ def test_titles_carry_parameters_and_footers_sources(specs: dict[str, dict[str, 
     assert title["subtitle"] == ["metric test, groups A,B"]
     assert spec["title"]["orient"] == "bottom"
     assert spec["title"]["text"] == [
-        "Source: Test lab: Hand-made scores (snapshot test-snap-1), licence CC BY 4.0"]
+        "Source: Test lab: Hand-made scores (snapshot test-snap-1), licence CC BY 4.0"
+    ]
     assert C.footer_lines([]) == ["Sources: none recorded for this chart"]
     assert C.footer_lines([{"source": "airace curated releases", "licence": "CC BY 4.0"}]) == [
-        "Source: airace curated releases, licence CC BY 4.0"]
+        "Source: airace curated releases, licence CC BY 4.0"
+    ]
 
 
 def test_lag_trend_through_mean_with_interval(specs: dict[str, dict[str, Any]]) -> None:
@@ -218,8 +316,12 @@ def test_lag_trend_through_mean_with_interval(specs: dict[str, dict[str, Any]]) 
     assert band[1]["low"] == band[1]["high"] == 2.0
     assert "90% interval -15 to -9" in spec["description"]
     # a lag_stats record works as the trend too
-    stats = {"trend_months_per_year": -12.0, "trend_low": -15.0, "trend_high": -9.0,
-             "trend_interval": 0.9}
+    stats = {
+        "trend_months_per_year": -12.0,
+        "trend_low": -15.0,
+        "trend_high": -9.0,
+        "trend_interval": 0.9,
+    }
     assert named(C.spec(C.lag(SERIES, stats)), "trend_interval") == band
 
 
@@ -227,8 +329,11 @@ def test_cadence_counted_and_collapsed(specs: dict[str, dict[str, Any]]) -> None
     spec = specs["cadence"]
     launches = named(spec, "launches")
     assert [(m["group"], m["date"], m["status"], m["models"]) for m in launches] == [
-        ("A", "2025-01-10", "counted", "a1"), ("A", "2025-04-01", "counted", "a3"),
-        ("A", "2025-04-05", "collapsed", "a3-mini"), ("B", "2025-02-01", "counted", "b1")]
+        ("A", "2025-01-10", "counted", "a1"),
+        ("A", "2025-04-01", "counted", "a3"),
+        ("A", "2025-04-05", "collapsed", "a3-mini"),
+        ("B", "2025-02-01", "counted", "b1"),
+    ]
     assert launches[2]["collapsed_into"] == "a3"
     point = next(la for la in layers(spec) if la["mark"]["type"] == "point")
     assert point["encoding"]["color"]["scale"]["domain"] == ["counted", "collapsed"]
@@ -242,10 +347,11 @@ def test_cadence_counted_and_collapsed(specs: dict[str, dict[str, Any]]) -> None
 def test_sensitivity_heatmap(specs: dict[str, dict[str, Any]]) -> None:
     spec = specs["sensitivity"]
     assert named(spec, "counts") == [
-        {"group": "A", "rule": "r-strict", "count": 2}, {"group": "B", "rule": "r-strict",
-                                                        "count": 1},
-        {"group": "A", "rule": "r-loose", "count": 3}, {"group": "B", "rule": "r-loose",
-                                                       "count": 1}]
+        {"group": "A", "rule": "r-strict", "count": 2},
+        {"group": "B", "rule": "r-strict", "count": 1},
+        {"group": "A", "rule": "r-loose", "count": 3},
+        {"group": "B", "rule": "r-loose", "count": 1},
+    ]
     rect = next(la for la in layers(spec) if la["mark"]["type"] == "rect")
     assert rect["encoding"]["x"]["sort"] == ["r-strict", "r-loose"]
 
@@ -319,7 +425,7 @@ def test_svg_png_html_json_output(tmp_path: Path) -> None:
     chart = sample_charts()["frontier"]
     svg = C.save(chart, tmp_path / "f.svg").read_text(encoding="utf-8")
     assert "<svg" in svg and "Frontier of A and B" in svg
-    assert (C.save(chart, tmp_path / "f.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n")
+    assert C.save(chart, tmp_path / "f.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     html = C.save(chart, tmp_path / "f.html").read_text(encoding="utf-8")
     assert "vegaEmbed" in html and "<script src=" not in html
     assert json.loads((C.save(chart, tmp_path / "f.json")).read_text()) == C.spec(chart)
@@ -333,7 +439,7 @@ def test_unwritable_or_failed_output_leaves_no_file(tmp_path: Path) -> None:
     with pytest.raises(AiraceError) as err:
         C.save(chart, blocker / "chart.svg")
     assert str(blocker / "chart.svg") in str(err.value)
-    with pytest.raises(AiraceError, match="unknown chart format '.gif'"):
+    with pytest.raises(AiraceError, match=r"unknown chart format '\.gif'"):
         C.save(chart, tmp_path / "chart.gif")
     # a spec vl-convert rejects: the old file stays as it was, no temporary file is left
     target = tmp_path / "old.svg"

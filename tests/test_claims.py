@@ -14,11 +14,12 @@ import yaml
 
 from airace.analysis.hardware import Unit
 from airace.analysis.verdicts import brier
-from airace.service.claims import check_ledger, evaluate_claim, score
 from airace.errors import AiraceError
 from airace.schema.ledger import load_ledger
+from airace.service.claims import check_ledger, evaluate_claim, score
 from airace.service.points import Points
-from conftest import run_cli
+from airace.service.result import Source
+from conftest import data_of, run_cli
 
 D = dt.date
 
@@ -56,13 +57,31 @@ class FrameData:
     def events(self) -> pd.DataFrame:
         return self._events
 
-    def points(self, metric: str, groups: str, source: str | None) -> Any:
+    def orgs(self) -> pd.DataFrame:
+        return pd.DataFrame({"org_id": ["lab-a", "lab-b"], "org_name": ["Lab A", "Lab B"],
+                             "country": ["US", "CN"], "aliases": [[], []]})
+
+    def table(self, name: str) -> pd.DataFrame:
+        if name == "chips":
+            return pd.DataFrame({"chip_id": ["c"]})
+        if name == "systems":
+            return pd.DataFrame({"system_id": ["big", "huge"]})
+        raise AiraceError(f"no {name} table in the test data")
+
+    def table_source(self, table: str, frame: pd.DataFrame | None = None) -> Source:
+        return Source("test", f"test {table}", "none", table=table,
+                      rows=None if frame is None else len(frame))
+
+    def snapshot(self, source: str, snapshot: str | None = None) -> Any:
+        raise AiraceError(f"no {source} snapshot imported yet")
+
+    def points(self, metric: str, groups: Any, source: str | None = None, *args: Any) -> Any:
         frame = pd.DataFrame([("m1", "US", "2025-01-01", 50.0), ("m2", "CN", "2025-03-01",
                                                                   45.0)],
                              columns=["model", "group", "date", "score"])
         frame["date"] = pd.to_datetime(frame["date"])
         frame["compute"] = float("nan")
-        return Points(frame, metric, "test", [{"source": "test", "licence": "none"}])
+        return Points(frame, metric, "test", [Source("test", "test scores", "none")])
 
     def units(self) -> dict[str, Any]:
         chip = {"chip_id": "c", "dense_bf16_flops": 1e15, "tdp_w": 700}
@@ -77,8 +96,6 @@ class FrameData:
     def reference_runs(self) -> pd.DataFrame:
         return pd.DataFrame({"model_id": ["run"], "training_compute_flop": [1e24]})
 
-    def clusters(self) -> tuple[pd.DataFrame, dict[str, Any]]:
-        raise AiraceError("no epoch-clusters snapshot imported yet")
 
 
 def ledger_file(tmp_path: Path, claims: list[dict[str, Any]], **doc: Any) -> Path:
@@ -281,7 +298,7 @@ def test_ledger_level_errors(tmp_path: Path):
 def test_bundled_ledger_gives_every_claim_a_verdict_with_sources():
     code, out, err = run_cli("claims", "check", "--as-of", "2026-11-29", "--format", "json")
     assert code == 0, err
-    records = json.loads(out)
+    records = data_of(out)
     assert len(records) >= 20
     kinds = {r["verdict"] for r in records}
     assert kinds <= {"supported", "contradicted", "depends on definition", "insufficient data",
@@ -305,7 +322,7 @@ def test_explain_and_strict_and_score():
     code, _, _ = run_cli("claims", "check", "--as-of", "2026-11-29", "--strict")
     assert code == 1  # the bundled ledger has contradicted claims
     code, out, _ = run_cli("claims", "score", "--as-of", "2026-11-29", "--format", "json")
-    rows = json.loads(out)
+    rows = data_of(out)
     doc = next(r for r in rows if r["level"] == "document")
     assert doc["brier_score"] is None and doc["misses_without_probability"] >= 2
     code, out, _ = run_cli("claims", "check", "--as-of", "2026-11-29", "--format",

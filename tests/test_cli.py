@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from conftest import data_of, run_cli
 
 DEMO = ["cadence", "--as-of", "2026-03-03", "--window", "14M", "--labs",
         "deepseek,openai,anthropic,google"]
@@ -19,7 +19,7 @@ DEMO = ["cadence", "--as-of", "2026-03-03", "--window", "14M", "--labs",
 def test_cadence_json_records_have_the_documented_fields():
     code, out, err = run_cli(*DEMO, "--sensitivity", "--format", "json")
     assert code == 0, err
-    records = json.loads(out)
+    records = data_of(out)
     assert len(records) == 4 * 5  # labs x bundled rules
     for rec in records:
         assert {"org_id", "rule", "count", "model_ids", "median_interval_days",
@@ -38,11 +38,11 @@ def test_cadence_json_records_have_the_documented_fields():
 def test_cadence_counts_match_the_releases_listing():
     code, out, _ = run_cli(*DEMO, "--rule", "every-release", "--format", "json")
     assert code == 0
-    counts = {r["org_id"]: r["count"] for r in json.loads(out)}
+    counts = {r["org_id"]: r["count"] for r in data_of(out)}
     code, out, _ = run_cli("releases", "--lab", "deepseek", "--since", "2025-01-03", "--until",
                            "2026-03-03", "--format", "json")
     assert code == 0
-    assert len(json.loads(out)) == counts["deepseek"]
+    assert len(data_of(out)) == counts["deepseek"]
 
 
 def test_cadence_table_and_csv():
@@ -81,7 +81,7 @@ def test_user_mistakes_give_one_line_and_nonzero_exit(args, fragment):
 def test_aliases_resolve_to_lab_ids():
     code, out, _ = run_cli("releases", "--lab", "DeepSeek", "--format", "json")
     assert code == 0
-    assert {r["org_id"] for r in json.loads(out)} == {"deepseek"}
+    assert {r["org_id"] for r in data_of(out)} == {"deepseek"}
 
 
 def test_output_file_is_written_whole(tmp_path: Path):
@@ -95,7 +95,7 @@ def test_output_file_is_written_whole(tmp_path: Path):
 def test_rules_list():
     code, out, _ = run_cli("rules", "list", "--format", "json")
     assert code == 0
-    assert json.loads(out)[0]["name"] == "main-generations"
+    assert data_of(out)[0]["name"] == "main-generations"
 
 
 def test_every_command_has_help_with_an_example():

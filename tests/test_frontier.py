@@ -83,9 +83,10 @@ def test_daily_stats_by_hand():
     assert stats["mean_lag_months"] == round(14.5 / 30.44, 3)
     assert stats["min_lag_months"] == round(10 / 30.44, 3)
     assert stats["max_lag_months"] == round(19 / 30.44, 3)
-    assert stats["trend_months_per_year"] == pytest.approx(365.25 / 30.44, abs=1e-3)
-    # replicates missing either model are skipped; the others give the same slope
-    assert stats["trend_low"] == stats["trend_high"] == stats["trend_months_per_year"]
+    # the trend is fitted at the follower's frontier events, not on the daily sawtooth:
+    # one event (x on 01-11) gives no trend (was: the slope of the daily ramp, 12 months/year)
+    assert stats["events"] == 1 and np.isnan(stats["trend_months_per_year"])
+    assert stats["trend_direction"] == "insufficient data"
     assert stats["follower_lead_share"] == 0
     assert start < D(2024, 1, 11)
 

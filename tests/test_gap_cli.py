@@ -10,33 +10,33 @@ from pathlib import Path
 
 import pytest
 
-from airace.importers.run import import_path
-from conftest import run_cli, shared
+from conftest import data_of, import_path, run_cli, shared
 
 
 def test_curated_gpqa_works_without_any_import(home: Path):
     code, out, err = run_cli("gap", "--metric", "gpqa_diamond", "--groups", "country:US,CN",
                              "--as-of", "2026-03-03", "--format", "json")
     assert code == 0, err
-    rec = json.loads(out)[0]
+    rec = data_of(out)[0]
     for key in ("as_of", "leader", "follower", "leader_model", "leader_score",
                 "follower_model", "follower_score", "gap", "lag_days", "lag_months"):
         assert key in rec
     assert rec["gap"] == pytest.approx(rec["leader_score"] - rec["follower_score"])
-    assert rec["sources"][0]["licence"] == "CC BY 4.0" and rec["sources"][0]["urls"]
+    source = json.loads(out)["sources"][0]
+    assert source["licence"] == "CC BY 4.0" and source["table"] == "scores" and source["pages"]
 
 
 def test_curated_series_and_stats(home: Path):
     code, out, err = run_cli("gap", "--metric", "gpqa_diamond", "--as-of", "2026-03-03",
                              "--series", "monthly", "--since", "2025-01-01", "--format", "json")
     assert code == 0, err
-    records = json.loads(out)
+    records = data_of(out)
     assert records[0]["as_of"] == "2025-01-31" and records[-1]["as_of"] == "2026-03-03"
     code, out, err = run_cli("gap", "--metric", "gpqa_diamond", "--stats", "--since",
                              "2025-01-01", "--until", "2025-12-31", "--bootstrap", "100",
                              "--format", "json")
     assert code == 0, err
-    stats = json.loads(out)[0]
+    stats = data_of(out)[0]
     for key in ("mean_lag_months", "median_lag_months", "min_lag_months", "max_lag_months",
                 "trend_months_per_year", "trend_low", "trend_high", "follower_lead_share"):
         assert key in stats
@@ -69,7 +69,7 @@ def test_bad_input(home: Path, args, fragment):
 def test_list_metrics(home: Path):
     code, out, _ = run_cli("gap", "--list-metrics", "--format", "json")
     assert code == 0
-    metrics = {(r["metric"], r["source"]) for r in json.loads(out)}
+    metrics = {(r["metric"], r["source"]) for r in data_of(out)}
     assert ("gpqa_diamond", "curated") in metrics and ("hle", "curated") in metrics
 
 
@@ -109,7 +109,7 @@ def test_eci_gap_agrees_with_an_independent_computation(home: Path, day: str):
     code, out, err = run_cli("gap", "--metric", "eci", "--groups", "country:US,CN",
                              "--as-of", day, "--format", "json")
     assert code == 0, err
-    rec = json.loads(out)[0]
+    rec = data_of(out)[0]
     us, _ = independent_frontier(path, "United States of America", day)
     cn, _ = independent_frontier(path, "China", day)
     assert rec["leader_score"] == pytest.approx(us)
@@ -121,4 +121,5 @@ def test_eci_gap_agrees_with_an_independent_computation(home: Path, day: str):
         assert rec["lag_days"] == expected
     else:
         assert rec["lag_days"] == 0
-    assert rec["sources"][0]["licence"] == "CC BY 4.0"
+    source = json.loads(out)["sources"][0]
+    assert source["licence"] == "CC BY 4.0" and source["snapshot_id"].startswith("epoch-eci-")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 
 import pandas as pd
@@ -12,7 +11,7 @@ import pytest
 from airace.analysis.budget import budget
 from airace.analysis.compute_share import compute_share
 from airace.analysis.hardware import MissingFigure, Unit, classify, compare
-from conftest import run_cli
+from conftest import data_of, run_cli
 
 
 def chip(cid: str, **values) -> Unit:
@@ -152,7 +151,7 @@ def test_cloudmatrix_vs_gb200_bf16_real_rows():
     code, out, err = run_cli("hardware", "compare", "gb200-nvl72", "cloudmatrix-384",
                              "--precision", "bf16", "--format", "json")
     assert code == 0, err
-    rec = json.loads(out)[0]
+    rec = data_of(out)[0]
     for key in ("base", "other", "precision", "basis", "power_basis", "base_compute_flops",
                 "other_compute_flops", "units_ratio", "chips_ratio", "cabinets_ratio",
                 "compute_cabinets_ratio", "power_ratio", "cost_ratio", "inputs"):
@@ -168,7 +167,7 @@ def test_cloudmatrix_vs_gb200_bf16_real_rows():
 def test_b200_budget_real_rows():
     code, out, err = run_cli("budget", "1e9", "--chip", "b200", "--format", "json")
     assert code == 0, err
-    rec = json.loads(out)[0]
+    rec = data_of(out)[0]
     assert rec["price_usd_low"] == 30000 and rec["price_usd_high"] == 40000
     assert rec["chips"] == 28571 and rec["chips_low"] == 25000 and rec["chips_high"] == 33333
     assert rec["peak_flops"] == pytest.approx(28571 * 2.25e15)
@@ -181,10 +180,10 @@ def test_b200_budget_real_rows():
 
 def test_h100_and_h20_classification_real_rows():
     code, out, _ = run_cli("hardware", "classify", "h100-sxm", "--format", "json")
-    rec = json.loads(out)[0]
+    rec = data_of(out)[0]
     assert code == 0 and rec["eccn"] == "3A090.a" and rec["tpp"] == pytest.approx(15831, 1)
     code, out, _ = run_cli("hardware", "classify", "h20", "--format", "json")
-    rec = json.loads(out)[0]
+    rec = data_of(out)[0]
     assert code == 0 and rec["eccn"] == "none"
     assert rec["tpp"] == 2368 and rec["performance_density"] == pytest.approx(2.909, 1e-3)
 

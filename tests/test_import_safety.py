@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 
 import upstream
-from airace.importers.run import import_path
 from airace.service.snapshots import list_snapshots
+from conftest import import_path
 
 
 def _start_paused_import(home: Path, path: Path, pause: float) -> subprocess.Popen[str]:

@@ -9,9 +9,13 @@ import pytest
 
 import upstream
 from airace.errors import AiraceError
-from airace.importers.run import import_path
-from airace.service.snapshots import list_snapshots, snapshot_rows, unmatched_names
-from conftest import run_cli
+from airace.service.snapshots import (
+    list_snapshots,
+    load_snapshot,
+    snapshot_rows,
+    unmatched_names,
+)
+from conftest import data_of, import_path, run_cli
 
 
 def test_epoch_models_import_with_bom_multi_org_and_unmatched(home: Path, tmp_path: Path):
@@ -35,7 +39,7 @@ def test_epoch_models_import_with_bom_multi_org_and_unmatched(home: Path, tmp_pa
     assert ("org", "Unknown Lab Inc") in names and ("model", "Mystery LM") in names
     # the raw file is kept unchanged with a sidecar
     snap = list_snapshots()[0]
-    stored = Path(snapshot_rows("epoch-notable").attrs["snapshot"]["store_path"])
+    stored = Path(load_snapshot("epoch-notable").meta["store_path"])
     assert (stored / path.name).read_bytes() == path.read_bytes()
     sidecar = json.loads((stored / "snapshot.json").read_text(encoding="utf-8"))
     assert sidecar["sha256"] == snap["sha256"] and sidecar["licence"] == "CC BY 4.0"
@@ -163,7 +167,7 @@ def test_cli_import_sources_and_unmatched(home: Path, tmp_path: Path):
     code, out, _ = run_cli("import", "epoch-models", str(path))
     assert code == 0 and "already imported" in out
     code, out, _ = run_cli("sources", "--format", "json")
-    records = json.loads(out)
+    records = data_of(out)
     assert len(records) == 1 and records[0]["rows"] == 4
     assert records[0]["min_date"] == "2024-05-13" and records[0]["max_date"] == "2025-03-01"
     code, out, _ = run_cli("sources", "unmatched", "epoch-notable", "--format", "csv")
@@ -178,7 +182,7 @@ def test_cadence_and_releases_on_an_imported_source(home: Path, tmp_path: Path):
                              "--since", "2024-01-01", "--labs", "openai,deepseek,google",
                              "--rule", "every-release", "--format", "json")
     assert code == 0, err
-    counts = {r["org_id"]: r["count"] for r in json.loads(out)}
+    counts = {r["org_id"]: r["count"] for r in data_of(out)}
     assert counts == {"openai": 2, "deepseek": 1, "google": 1}  # Joint Model counts for both
     code, _, err = run_cli("cadence", "--source", "epoch-notable", "--as-of", "2025-06-30",
                            "--since", "2024-01-01", "--rule", "main-versions")
@@ -187,7 +191,7 @@ def test_cadence_and_releases_on_an_imported_source(home: Path, tmp_path: Path):
     assert "rules that apply: every-release" in err
     code, out, _ = run_cli("releases", "--source", "epoch-notable", "--lab", "google",
                            "--format", "json")
-    assert [r["model_name"] for r in json.loads(out)] == ["Joint Model"]
+    assert [r["model_name"] for r in data_of(out)] == ["Joint Model"]
 
 
 def test_compare_dates_finds_differences_and_gaps(home: Path, tmp_path: Path):
@@ -197,7 +201,7 @@ def test_compare_dates_finds_differences_and_gaps(home: Path, tmp_path: Path):
     code, out, err = run_cli("compare-dates", "--source", "epoch-notable", "--lab", "deepseek",
                              "--format", "json")
     assert code == 0, err
-    issues = json.loads(out)
+    issues = data_of(out)
     differs = [i for i in issues if i["issue"] == "date_differs"]
     assert differs == [{**differs[0], "model_id": "deepseek-v3", "days_difference": -6,
                         "source_date": "2024-12-20"}]
@@ -207,7 +211,7 @@ def test_compare_dates_finds_differences_and_gaps(home: Path, tmp_path: Path):
     assert "deepseek-v3-0324" not in missing
     code, out, _ = run_cli("compare-dates", "--source", "epoch-notable", "--lab", "deepseek",
                            "--days", "10", "--format", "json")
-    assert not [i for i in json.loads(out) if i["issue"] == "date_differs"]
+    assert not [i for i in data_of(out) if i["issue"] == "date_differs"]
 
 
 def test_date_differences_are_explained_when_our_row_accounts_for_them():

@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 
 from airace.importers.epoch import BENCHMARK_SCORES
-from airace.importers.run import import_path
 from airace.service.snapshots import snapshot_rows
-from conftest import shared
+from conftest import data_of, import_path, shared
 
 pytestmark = pytest.mark.integration
 
@@ -134,15 +133,16 @@ def test_compute_share_and_hardware_diff_on_real_files(imported):
     code, out, err = run_cli("compute-share", "--source", "epoch-clusters", "--as-of",
                              "2025-06-30", "--format", "json")
     assert code == 0, err
-    rec = json.loads(out)[0]
-    shares = {r["country"]: r["share"] for r in rec["by_country"]}
+    shares = {r["country"]: r["share"] for r in data_of(out)}
     assert sum(shares.values()) == pytest.approx(1.0)
     assert shares["US"] > shares["CN"] > 0
-    assert any("anonymises Chinese systems" in c for c in rec["caveats"])
+    doc = json.loads(out)
+    assert any("anonymises Chinese systems" in c for c in doc["caveats"])
+    assert doc["summary"]["clusters_counted"] > 0 and doc["sources"][0]["snapshot_id"]
     code, out, err = run_cli("hardware", "diff", "--source", "epoch-hardware", "--format",
                              "json")
     assert code == 0, err
-    for row in json.loads(out):
+    for row in data_of(out):
         assert row["issue"] in {"differs", "no_epoch_row"}
         if row["issue"] == "differs" and row["relative_difference"] is not None:
             assert row["relative_difference"] > 0.01

@@ -13,51 +13,113 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_charts import sample_charts
 
 from airace.errors import AiraceError
 from airace.report import build_report, write_report
+from test_charts import sample_charts
 
 CHROMIUM = Path(os.environ.get("AIRACE_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
-DOCUMENT = {"id": "doc-1", "title": "A hand-made commentary <with markup>",
-            "author": "A. Writer", "publisher": "Test Press", "date": "2025-07-01",
-            "url": "https://example.org/piece", "description": "Claims about labs A and B."}
-META = {"airace_version": "0.0.test", "built": "2025-07-02T10:00:00+00:00",
-        "data_version": "data-test-1",
-        "snapshots": [{"snapshot_id": "test-snap-1", "source": "Test lab: Hand-made scores",
-                       "licence": "CC BY 4.0"}]}
-FORECASTS = [{"level": "document", "name": "doc-1", "predictions": 1, "resolved": 1,
-              "pending": 0, "brier_score": None, "hits_without_probability": 0,
-              "misses_without_probability": 1}]
+DOCUMENT = {
+    "id": "doc-1",
+    "title": "A hand-made commentary <with markup>",
+    "author": "A. Writer",
+    "publisher": "Test Press",
+    "date": "2025-07-01",
+    "url": "https://example.org/piece",
+    "description": "Claims about labs A and B.",
+}
+META = {
+    "airace_version": "0.0.test",
+    "built": "2025-07-02T10:00:00+00:00",
+    "data_version": "data-test-1",
+    "snapshots": [
+        {
+            "snapshot_id": "test-snap-1",
+            "source": "Test lab: Hand-made scores",
+            "licence": "CC BY 4.0",
+        }
+    ],
+}
+FORECASTS = [
+    {
+        "level": "document",
+        "name": "doc-1",
+        "predictions": 1,
+        "resolved": 1,
+        "pending": 0,
+        "brier_score": None,
+        "hits_without_probability": 0,
+        "misses_without_probability": 1,
+    }
+]
 
 
 def claim(claim_id: str, verdict: str, **extra: Any) -> dict[str, Any]:
-    base = {"claim_id": claim_id, "document": "doc-1", "kind": "comparison", "speaker": None,
-            "quote": f"Quote of {claim_id}", "verdict": verdict, "figures": {},
-            "reason": f"Reason for {claim_id}", "readings": [], "evidence": [],
-            "sources": [{"source": "airace curated releases", "licence": "CC BY 4.0"}]}
+    base = {
+        "claim_id": claim_id,
+        "document": "doc-1",
+        "kind": "comparison",
+        "speaker": None,
+        "quote": f"Quote of {claim_id}",
+        "verdict": verdict,
+        "figures": {},
+        "reason": f"Reason for {claim_id}",
+        "readings": [],
+        "evidence": [],
+        "sources": [{"source": "airace curated releases", "licence": "CC BY 4.0"}],
+    }
     return {**base, **extra}
 
 
 def sample_claims() -> list[dict[str, Any]]:
     kinds = list(sample_charts())
-    verdicts = ["supported", "contradicted", "depends on definition", "insufficient data",
-                "pending", "resolved true", "resolved false", "supported"]
-    claims = [claim(f"c-{kind}", verdict) for kind, verdict in zip(kinds, verdicts,
-                                                                     strict=True)]
+    verdicts = [
+        "supported",
+        "contradicted",
+        "depends on definition",
+        "insufficient data",
+        "pending",
+        "resolved true",
+        "resolved false",
+        "supported",
+    ]
+    claims = [claim(f"c-{kind}", verdict) for kind, verdict in zip(kinds, verdicts, strict=True)]
     claims[0]["figures"] = {"reading one": {"lag_months": 2.96, "gap": 2.0}}
-    claims[0]["readings"] = [{"label": "reading one", "status": "holds",
-                              "params": {"as_of": "2025-06-30"},
-                              "checks": ["lag_months = 2.96, claim > 2"], "error": None}]
-    claims[0]["evidence"] = [{"group": "A", "model": "a3", "date": "2025-04-01", "score": 14.0,
-                              "source_url": "https://example.org/a3"}]
+    claims[0]["readings"] = [
+        {
+            "label": "reading one",
+            "status": "holds",
+            "params": {"as_of": "2025-06-30"},
+            "checks": ["lag_months = 2.96, claim > 2"],
+            "error": None,
+        }
+    ]
+    claims[0]["evidence"] = [
+        {
+            "group": "A",
+            "model": "a3",
+            "date": "2025-04-01",
+            "score": 14.0,
+            "source_url": "https://example.org/a3",
+        }
+    ]
     claims[0]["quote"] = "A is <b>ahead</b> & B is behind"
-    claims.append(claim("c-no-chart", "insufficient data",
-                        sources=[{"source_url": "https://example.org/other"}]))
+    claims.append(
+        claim(
+            "c-no-chart", "insufficient data", sources=[{"source_url": "https://example.org/other"}]
+        )
+    )
     return claims
 
 
@@ -88,7 +150,7 @@ def test_report_content_is_escaped_and_complete(report: tuple[str, int]) -> None
     assert "A is &lt;b&gt;ahead&lt;/b&gt; &amp; B is behind" in html
     assert '<span class="badge v-depends-on-definition">depends on definition</span>' in html
     assert '<a href="https://example.org/a3">https://example.org/a3</a>' in html
-    assert "reading one · lag_months" in html
+    assert '<th scope="col">reading</th><th scope="col">lag_months</th>' in html
     assert "test-snap-1" in html and "0.0.test" in html and "data-test-1" in html
     assert "Forecast scores" in html and "misses without probability" in html
     assert "Licences of the data shown: CC BY 4.0." in html
@@ -116,8 +178,9 @@ def _artefacts(tmp_path: Path) -> Path:
 def test_report_renders_offline_in_chromium(tmp_path: Path, report: tuple[str, int]) -> None:
     if not CHROMIUM.exists():
         pytest.skip(f"Debian's Chromium is not installed at {CHROMIUM}")
-    sync_api = pytest.importorskip("playwright.sync_api",
-                                   reason="Playwright for Python is not installed")
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="Playwright for Python is not installed"
+    )
     html, charts = report
     path = write_report(html, tmp_path / "report.html")
     external: list[str] = []
@@ -139,12 +202,15 @@ def test_report_renders_offline_in_chromium(tmp_path: Path, report: tuple[str, i
             page.route("**/*", route)
             page.goto(path.as_uri())
             page.wait_for_function(
-                "() => [...document.querySelectorAll('div.chart')]"
-                ".every(e => e.dataset.rendered)", timeout=30_000)
+                "() => [...document.querySelectorAll('div.chart')].every(e => e.dataset.rendered)",
+                timeout=30_000,
+            )
             states = page.eval_on_selector_all(
-                "div.chart", "els => els.map(e => [e.id, e.dataset.rendered, "
+                "div.chart",
+                "els => els.map(e => [e.id, e.dataset.rendered, "
                 "e.querySelectorAll('svg').length, "
-                "e.querySelector('svg') ? e.querySelector('svg').getBBox().width : 0])")
+                "e.querySelector('svg') ? e.querySelector('svg').getBBox().width : 0])",
+            )
             page.screenshot(path=str(_artefacts(tmp_path) / "report.png"), full_page=True)
             # without JavaScript the tables are still there
             plain = browser.new_context(java_script_enabled=False).new_page()

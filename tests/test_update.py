@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 import upstream
-from airace.importers.update import load_state, update
+from airace.importers.update import load_state
 from airace.service.snapshots import list_snapshots
-from conftest import run_cli
+from conftest import run_cli, update
 
 
 class Mirror:

@@ -9,9 +9,14 @@ Definitions (also in `airace gap --help`):
   first date on which the leader's frontier reached at least (follower's frontier at d)
   minus ``tie``. It is zero when the follower is not behind (its frontier is at least the
   leader's). Months are 30.44 days.
-- Period statistics evaluate the lag on every day of [since, until]; the trend is the
-  least-squares slope of lag (months) against time (years), with a bootstrap interval
-  that resamples models.
+- Period statistics describe the daily lag over [since, until] (mean, median, min, max,
+  follower-lead share). The *trend* is the least-squares slope of the lag (months) at each
+  rise of the follower's frontier in the period against time (years): one observation per
+  new follower frontier model, not per day (the daily lag is an autocorrelated sawtooth of
+  those few numbers). Its interval comes from a cluster bootstrap over models within each
+  group; a verdict reads the interval (`trend_direction`), never the sign alone.
+- Statistics count models, not rows: `collapse_models` first keeps each model's best row,
+  so reasoning-effort variants and hosted copies do not weigh more than a single row.
 
 Input is a tidy table of points: ``model``, ``group``, ``date`` (datetime64), ``score`` and
 optionally ``compute`` (training FLOP). A model in several groups has one row per group.
@@ -230,7 +235,8 @@ def collapse_models(
     with the same score are also one model: in Epoch's ECI every variant and hosted copy of
     a model carries that model's score and date, whatever its spelling (``deepseek-chat``
     and ``deepseek-reasoner``). Merging two genuinely distinct models this way leaves both
-    frontiers unchanged and only makes the interval more cautious.
+    frontiers unchanged; it can only make a frontier step rest on fewer models, so the
+    interval errs wide rather than narrow.
 
     Returns columns model (the key), group, date, score, compute, rows (rows merged) and
     best_row (the name of the row whose score is kept). The caller filters the setting
@@ -241,8 +247,8 @@ def collapse_models(
     ].copy()
     if "compute" not in frame.columns:
         frame["compute"] = np.nan
-    frame = frame[frame["score"].notna()]
     frame["date"] = pd.to_datetime(frame["date"])
+    frame = frame[frame["score"].notna() & frame["date"].notna()]
     frame["best_row"] = frame["model"].astype(str)
     frame["model"] = _keys(frame["model"], model_key)
     if merge_same_score and len(frame):
@@ -308,17 +314,24 @@ def event_lags(
     models = collapse_models(points, model_key, merge_same_score)
     lead, follow = frontier(models, leader), frontier(models, follower)
     days, months, steps = _events(lead, follow, to_day(since), to_day(until), tie)
-    reached = lead.first_reach(follow.scores[steps] - tie)
+    step = np.searchsorted(lead.scores, follow.scores[steps] - tie, side="left")
     behind = months > 0
+    rows = models[models["group"] == follower].set_index("model")["best_row"]
+    followers = follow.models[steps].astype(str)
     return pd.DataFrame(
         {
             "date": [from_day(d).isoformat() for d in days],
-            "follower_model": follow.models[steps].astype(str),
+            "follower_model": followers,
+            "follower_row": rows.reindex(followers).to_numpy(),
             "follower_score": follow.scores[steps],
             "lag_days": np.rint(months * DAYS_PER_MONTH).astype(int),
             "lag_months": np.round(months, 2),
+            "leader_model": [
+                str(lead.models[i]) if b else None for i, b in zip(step, behind, strict=True)
+            ],
             "leader_reached_date": [
-                from_day(r).isoformat() if b else None for r, b in zip(reached, behind, strict=True)
+                from_day(lead.days[i]).isoformat() if b else None
+                for i, b in zip(step, behind, strict=True)
             ],
         }
     )
@@ -337,13 +350,14 @@ def _events(
 
 def _slope(days: np.ndarray, months: np.ndarray, weights: np.ndarray | None = None) -> float:
     """Weighted least-squares slope of lag (months) on time (years); NaN below MIN_EVENTS."""
-    if len(days) < MIN_EVENTS or np.ptp(days) == 0:
+    if len(days) < MIN_EVENTS or days[-1] == days[0]:  # days are sorted
         return float("nan")
     w = np.ones(len(days)) if weights is None else weights.astype(float)
     years = (days - days[0]) / 365.25
-    x = years - np.average(years, weights=w)
-    y = months - np.average(months, weights=w)
-    return float(np.sum(w * x * y) / np.sum(w * x * x))
+    total = w.sum()
+    x = years - (w @ years) / total
+    y = months - (w @ months) / total
+    return float((w * x) @ y / ((w * x) @ x))
 
 
 @dataclass(frozen=True)
@@ -503,8 +517,6 @@ def lag_stats(
         **trend,
         "follower_lead_share": round(float(np.mean(follow[valid] > lead[valid])), 4),
         "tie": tie,
-        "rows": len(points),
-        "models": len(models),
     }
 
 

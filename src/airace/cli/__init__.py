@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from airace import __version__
+from airace.version import __version__
 
 # name -> (module, attribute, one-line help shown by `airace --help`)
 COMMANDS: dict[str, tuple[str, str, str]] = {

@@ -38,7 +38,7 @@ def compare_dates(source: str, labs: str | None, threshold: int, since: str,
 
     result = svc.compare_dates(source=source, labs=split_list(labs) or None,
                                threshold_days=threshold, snapshot=snapshot, since=since)
-    counts = result.extra["counts"]
+    counts = result.summary["counts"]
     summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "no differences"
     columns = ["issue", "org_id", "model_id", "airace_date", "source_date", "days_difference",
                "source_name"]

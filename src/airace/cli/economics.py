@@ -84,7 +84,7 @@ def compute_share(source: str, snapshot: str | None, by: str, as_of: dt.date | N
 
     result = svc.compute_share(source=source, snapshot=snapshot, as_of=as_of,
                                all_rows=all_rows, include_undated=include_undated)
-    summary = result.extra["summary"]
+    summary = result.summary
     footer = "\n".join([f"{summary['clusters_counted']} clusters, "
                         f"{summary['total_h100_equivalents']:,.0f} H100-equivalents as of "
                         f"{summary['as_of']}.", provenance_footer(result)])

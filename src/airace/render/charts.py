@@ -45,6 +45,10 @@ def _clean(value: Any) -> Any:
         return None
     if isinstance(value, (list, tuple)):
         return [_clean(v) for v in value]
+    if type(value).__name__ == "datetime64":
+        import pandas as pd
+
+        return _clean(None if pd.isna(value) else pd.Timestamp(value))
     if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):
         value = value.tolist()  # numpy scalars and arrays
         if isinstance(value, list):
@@ -137,13 +141,31 @@ def _group_column(rows: list[dict[str, Any]]) -> str:
     raise AiraceError("cadence chart: the data has no 'group' (or 'org_id') column")
 
 
-def _utc(field: str, title: str | None = None, **kw: Any) -> alt.X:
+def _time_axis(dates: Sequence[Any]) -> alt.Axis:
+    """Year, quarter or month ticks, always with the year, chosen by the span of the dates."""
+    days = [dt.date.fromisoformat(str(d)[:10]) for d in dates if d]
+    span = (max(days) - min(days)).days if days else 0
+    if span > 3 * 365:
+        fmt, tick = "%Y", {"interval": "year", "step": 1}
+    elif span > 400:
+        fmt, tick = "%b %Y", {"interval": "month", "step": 3}
+    elif span > 45:
+        fmt, tick = "%b %Y", {"interval": "month", "step": 1}
+    else:
+        fmt, tick = "%d %b %Y", {"interval": "week", "step": 1}
+    return alt.Axis(format=fmt, tickCount=tick, labelAngle=0, labelOverlap=True)
+
+
+def _utc(
+    field: str, title: str | None = None, *, dates: Sequence[Any] = (), padding: int = 12
+) -> alt.X:
+    """A date axis on a UTC scale (so no time zone shifts a day); padding keeps edge marks
+    whole."""
     return alt.X(
         f"{field}:T",
         title=title,
-        scale=alt.Scale(type="utc"),
-        axis=alt.Axis(format="%Y-%m", labelAngle=0),
-        **kw,
+        scale=alt.Scale(type="utc", padding=padding),
+        axis=_time_axis(dates) if dates else alt.Axis(labelAngle=0, labelOverlap=True),
     )
 
 
@@ -220,11 +242,16 @@ def _frame(
         color="#333",
         offset=14,
     )
-    return alt.vconcat(
-        inner,
-        title=footer,
-        description=description,
-        usermeta={"airace": {"kind": kind, "table": table}},
+    return (
+        alt.vconcat(
+            inner,
+            title=footer,
+            description=description,
+            usermeta={"airace": {"kind": kind, "table": table}},
+        )
+        .configure_axis(labelFontSize=12, titleFontSize=12)
+        .configure_legend(labelFontSize=12, titleFontSize=12)
+        .configure_header(labelFontSize=12)
     )
 
 
@@ -290,7 +317,8 @@ def frontier(
     )
     steps = [s for g in groups for s in _frontier_steps(rows, g, as_of)]
     colour = alt.Color("group:N", scale=alt.Scale(domain=groups), title="group")
-    x = _utc("date", "release date")
+    span_dates = [r["date"] for r in rows] + [as_of]
+    x = _utc("date", "release date", dates=span_dates)
     y = alt.Y("score:Q", title="score", scale=alt.Scale(zero=False))
     dots = (
         alt.Chart(_data("points", rows))
@@ -337,7 +365,7 @@ def frontier(
             alt.Chart(_data("lag_span", span))
             .mark_rule(strokeWidth=3, color="#111", strokeDash=[6, 3])
             .encode(
-                x=_utc("start"),
+                x=_utc("start", "release date", dates=span_dates),
                 x2="end:T",
                 y="score:Q",
                 tooltip=[
@@ -358,7 +386,7 @@ def frontier(
                 fontWeight="bold",
                 color="#111",
             )
-            .encode(x=_utc("start"), y="score:Q", text="label:N")
+            .encode(x=_utc("start", "release date", dates=span_dates), y="score:Q", text="label:N")
         )
     inner = alt.layer(*layers).properties(width=WIDTH, height=HEIGHT)
     if title is None:
@@ -457,7 +485,7 @@ def lag(
     )
     if not rows:
         raise AiraceError("lag chart: no date has a lag (both groups need a model)")
-    x = _utc("as_of", "date")
+    x = _utc("as_of", "date", dates=[r["as_of"] for r in rows])
     y = alt.Y("lag_months:Q", title="lag (months)")
     layers: list[Any] = [
         alt.Chart(_data("lag_series", rows))
@@ -643,13 +671,14 @@ def cadence(
         sort=[labels[g] for g in groups],
         scale=alt.Scale(domain=[labels[g] for g in groups]),
     )
-    x = _utc("date", "release date")
+    span_dates = [m["date"] for m in launches] + [_clean(since), _clean(as_of)]
+    x = _utc("date", "release date", dates=span_dates)
     layers: list[Any] = []
     if since and as_of:
         layers.append(
             alt.Chart(_data("window", [{"since": _clean(since), "as_of": _clean(as_of)}]))
             .mark_rect(color="#e8eef6")
-            .encode(x=_utc("since"), x2="as_of:T")
+            .encode(x=_utc("since", "release date", dates=span_dates), x2="as_of:T")
         )
     layers.append(
         alt.Chart(_data("launches", launches))
@@ -1116,8 +1145,14 @@ def compute_share(
         inner = (
             base.mark_area()
             .encode(
-                x=_utc("as_of", "date"),
-                y=alt.Y("share:Q", stack="normalize", axis=alt.Axis(format="%"), title="share"),
+                x=_utc("as_of", "date", dates=dates, padding=0),
+                y=alt.Y(
+                    "share:Q",
+                    stack="normalize",
+                    impute=alt.ImputeParams(value=0),
+                    axis=alt.Axis(format="%"),
+                    title="share",
+                ),
                 color=colour,
                 order=alt.Order("rank:Q"),
                 tooltip=[alt.Tooltip("as_of:N", title="date"), *tips],
@@ -1191,7 +1226,7 @@ def events(
         alt.Chart(_data("events", items))
         .mark_point(filled=True, size=120, opacity=0.85)
         .encode(
-            x=_utc("event_date", "date"),
+            x=_utc("event_date", "date", dates=[i["event_date"] for i in items]),
             y=alt.Y("jurisdiction:N", sort=places, title=None),
             color=alt.Color(
                 "event_type:N",
@@ -1277,7 +1312,9 @@ def text_alternative(kind: str, data: Any, **extra: Any) -> str:
     return _TEXT[_kind(kind)](data, **extra)
 
 
-_AUTO_NAME = re.compile(r"\b(param|view)_[0-9a-f]+(?:_\d+)?\b")
+# Altair names unnamed selections and views with per-process ids (param_<16 hex>,
+# view_<16 hex>_<n>); they are renumbered so specs are stable.
+_AUTO_NAME = re.compile(r"\b(param|view)_[0-9a-f]{16}(?:_\d+)?\b")
 
 
 def spec(chart: Any) -> dict[str, Any]:
@@ -1323,6 +1360,16 @@ def render(chart: Any, fmt: str, *, scale: float = 2.0) -> bytes:
     raise AiraceError(f"unknown chart format {fmt!r}; use svg, png, html or json")
 
 
+def _mode(target: Path) -> int:
+    """The existing file's permissions, else what a plain open() would give (umask)."""
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def write_atomic(path: str | os.PathLike[str], payload: bytes) -> Path:
     """Write bytes to ``path`` through a temporary file renamed into place."""
     target = Path(path)
@@ -1333,6 +1380,7 @@ def write_atomic(path: str | os.PathLike[str], payload: bytes) -> Path:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
+        os.chmod(tmp, _mode(target))
         os.replace(tmp, target)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)

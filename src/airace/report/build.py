@@ -45,7 +45,8 @@ def runtime(vl_version: str | None = None) -> str:
     key = f"vega-runtime-{importlib.metadata.version('vl-convert-python')}-{vl_version}.js"
     if cache is not None and (cache / key).is_file():
         return (cache / key).read_text(encoding="utf-8")
-    bundle = str(vlc.javascript_bundle(vl_version=vl_version)).replace("</script", "<\\/script")
+    raw = vlc.javascript_bundle(vl_version=vl_version)  # type: ignore[call-arg]
+    bundle = str(raw).replace("</script", "<\\/script")
     if cache is not None:
         from airace.render.charts import write_atomic
 
@@ -113,17 +114,19 @@ def _script_json(value: Any) -> str:
     return text.replace("</", "<\\/").replace("<!--", "<\\!--")
 
 
-def figure_rows(figures: Any) -> list[tuple[str, Any]]:
-    """Key figures flattened to (label, value) rows; one level of nesting by reading."""
-    if not isinstance(figures, Mapping):
-        return [] if figures is None else [("value", figures)]
-    rows: list[tuple[str, Any]] = []
-    for key, value in figures.items():
-        if isinstance(value, Mapping):
-            rows.extend((f"{key} · {k}", v) for k, v in value.items())
-        else:
-            rows.append((str(key), value))
-    return rows
+def figure_table(figures: Any) -> dict[str, Any]:
+    """Key figures as a table: readings x figures when every value is a mapping of figures
+    (as multi-reading claims give them), else two columns (figure, value)."""
+    if not isinstance(figures, Mapping) or not figures:
+        rows = [] if figures in (None, {}) else [["value", figures]]
+        return {"columns": ["figure", "value"], "rows": rows}
+    if all(isinstance(v, Mapping) for v in figures.values()):
+        keys = list(dict.fromkeys(k for v in figures.values() for k in v))
+        return {
+            "columns": ["reading", *keys],
+            "rows": [[label, *(v.get(k) for k in keys)] for label, v in figures.items()],
+        }
+    return {"columns": ["figure", "value"], "rows": [[k, v] for k, v in figures.items()]}
 
 
 def _columns(rows: Sequence[Mapping[str, Any]]) -> list[str]:
@@ -202,18 +205,21 @@ def build_report(
     views = []
     chart_count = 0
     for claim in claims:
-        view = chart_view(str(claim.get("claim_id")), charts.get(str(claim.get("claim_id"))),
-                          chart_count)
+        view = chart_view(
+            str(claim.get("claim_id")), charts.get(str(claim.get("claim_id"))), chart_count
+        )
         chart_count += view is not None
         evidence = [dict(row) for row in claim.get("evidence") or [] if isinstance(row, Mapping)]
-        views.append({
-            "claim": claim,
-            "anchor": f"claim-{slug(claim.get('claim_id'))}",
-            "figures": figure_rows(claim.get("figures")),
-            "evidence": evidence,
-            "evidence_columns": _columns(evidence),
-            "chart": view,
-        })
+        views.append(
+            {
+                "claim": claim,
+                "anchor": f"claim-{slug(claim.get('claim_id'))}",
+                "figures": figure_table(claim.get("figures")),
+                "evidence": evidence,
+                "evidence_columns": _columns(evidence),
+                "chart": view,
+            }
+        )
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("airace.report", "templates"),
         autoescape=jinja2.select_autoescape(["html", "j2"], default_for_string=True),

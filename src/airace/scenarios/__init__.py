@@ -7,5 +7,13 @@ Layering: this package imports only numpy, pandas, yaml, ``airace.errors`` and
 from airace.scenarios.engine import ScenarioRun, compare, quarters_between, run
 from airace.scenarios.schema import Scenario, bundled_names, load, parse
 
-__all__ = ["Scenario", "ScenarioRun", "bundled_names", "compare", "load", "parse",
-           "quarters_between", "run"]
+__all__ = [
+    "Scenario",
+    "ScenarioRun",
+    "bundled_names",
+    "compare",
+    "load",
+    "parse",
+    "quarters_between",
+    "run",
+]

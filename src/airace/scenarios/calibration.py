@@ -28,14 +28,30 @@ US_OWNERS = ("Google", "Microsoft", "Amazon", "Meta", "Oracle", "CoreWeave", "xA
 CN_OWNERS = ("China", "China (smuggled)")
 # Epoch chip type -> chips.csv id (same dense throughput); unmapped types convert at ratio 1.
 CHIP_TYPES = {
-    "A100": "a100", "A800": "a100", "H100/H200": "h100-sxm", "H800": "h800", "H20": "h20",
-    "B200": "b200", "B300": "b300", "Instinct MI300X": "mi300x", "Instinct MI325X": "mi325x",
-    "Instinct MI355X": "mi355x", "TPU v5e": "tpu-v5e", "TPU v5p": "tpu-v5p",
-    "TPU v6e": "tpu-v6e", "TPU v7": "tpu-v7", "Trainium2": "trainium2",
-    "Ascend 910B": "ascend-910b", "Ascend 910C": "ascend-910c", "Siyuan 590": "mlu590",
+    "A100": "a100",
+    "A800": "a100",
+    "H100/H200": "h100-sxm",
+    "H800": "h800",
+    "H20": "h20",
+    "B200": "b200",
+    "B300": "b300",
+    "Instinct MI300X": "mi300x",
+    "Instinct MI325X": "mi325x",
+    "Instinct MI355X": "mi355x",
+    "TPU v5e": "tpu-v5e",
+    "TPU v5p": "tpu-v5p",
+    "TPU v6e": "tpu-v6e",
+    "TPU v7": "tpu-v7",
+    "Trainium2": "trainium2",
+    "Ascend 910B": "ascend-910b",
+    "Ascend 910C": "ascend-910c",
+    "Siyuan 590": "mlu590",
 }
-MED, P5, P95 = ("Compute estimate in H100e (median)", "H100e (5th percentile)",
-                "H100e (95th percentile)")
+MED, P5, P95 = (
+    "Compute estimate in H100e (median)",
+    "H100e (5th percentile)",
+    "H100e (95th percentile)",
+)
 
 
 def read_epoch(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -55,28 +71,36 @@ def _triple(row: pd.Series) -> dict[str, float] | float:
     return {"p5": float(p5), "p50": float(med), "p95": float(p95)}
 
 
-def start_stock(designer: pd.DataFrame, chip_type: pd.DataFrame,
-                date: dt.date) -> dict[str, Any]:
+def start_stock(designer: pd.DataFrame, chip_type: pd.DataFrame, date: dt.date) -> dict[str, Any]:
     """The starting-stock block of a scenario file: components at ``date`` by country."""
     day = date.isoformat()
     out: dict[str, Any] = {
-        "source": {"url": EPOCH_URL, "title": EPOCH_TITLE, "date": "2026-04-15",
-                   "quote": f"cumulative H100e (median, 5th, 95th percentile) by owner and "
-                            f"designer, rows ending {day}"}}
+        "source": {
+            "url": EPOCH_URL,
+            "title": EPOCH_TITLE,
+            "date": "2026-04-15",
+            "quote": f"cumulative H100e (median, 5th, 95th percentile) by owner and "
+            f"designer, rows ending {day}",
+        }
+    }
     for country in ("US", "CN"):
         rows = designer[designer["Owner"].isin(_owners(country)) & (designer["End date"] == day)]
         comps = []
         for _, row in rows.sort_values(["Owner", "Chip manufacturer"]).iterrows():
-            types = chip_type[(chip_type["Owner"] == row["Owner"])
-                              & (chip_type["Chip manufacturer"] == row["Chip manufacturer"])
-                              & (chip_type["End date"] == day)]
+            types = chip_type[
+                (chip_type["Owner"] == row["Owner"])
+                & (chip_type["Chip manufacturer"] == row["Chip manufacturer"])
+                & (chip_type["End date"] == day)
+            ]
             mix: dict[str, float] = {}
             for _, t in types.iterrows():
                 chip = CHIP_TYPES.get(str(t["Chip type"]))
                 if chip and t["Number of Units (median)"] > 0:
                     mix[chip] = mix.get(chip, 0.0) + float(t["Number of Units (median)"])
-            comp: dict[str, Any] = {"label": f"{row['Owner']} / {row['Chip manufacturer']}",
-                                    "h100e": _triple(row)}
+            comp: dict[str, Any] = {
+                "label": f"{row['Owner']} / {row['Chip manufacturer']}",
+                "h100e": _triple(row),
+            }
             if mix:
                 comp["chip_mix"] = mix
             comps.append(comp)
@@ -84,8 +108,9 @@ def start_stock(designer: pd.DataFrame, chip_type: pd.DataFrame,
     return out
 
 
-def reference(designer: pd.DataFrame, after: dt.date, draws: int = 200_000,
-              seed: int = 0) -> list[dict[str, Any]]:
+def reference(
+    designer: pd.DataFrame, after: dt.date, draws: int = 200_000, seed: int = 0
+) -> list[dict[str, Any]]:
     """Epoch's stock per complete quarter after ``after``: sum of medians and a 90% range.
 
     Epoch publishes percentiles per owner and designer, not for sums; the range of a sum is
@@ -97,8 +122,9 @@ def reference(designer: pd.DataFrame, after: dt.date, draws: int = 200_000,
     ends = sorted(e for e in designer["End date"].unique() if e > after.isoformat())
     for end in ends:
         for country in ("US", "CN"):
-            part = designer[designer["Owner"].isin(_owners(country))
-                            & (designer["End date"] == end)]
+            part = designer[
+                designer["Owner"].isin(_owners(country)) & (designer["End date"] == end)
+            ]
             if part.empty or part["Incomplete"].notna().any():
                 continue
             total = np.zeros(draws)
@@ -106,18 +132,30 @@ def reference(designer: pd.DataFrame, after: dt.date, draws: int = 200_000,
                 t = _triple(row)
                 if isinstance(t, dict):
                     total += SplitLognormal(t["p5"], t["p50"], t["p95"]).ppf(
-                        np.clip(rng.random(draws), 1e-12, 1 - 1e-12))
+                        np.clip(rng.random(draws), 1e-12, 1 - 1e-12)
+                    )
                 else:
                     total += t
-            rows.append({"quarter_end": dt.date.fromisoformat(end), "country": country,
-                         "epoch_p05": round(float(np.quantile(total, 0.05))),
-                         "epoch_median": round(float(part[MED].sum())),
-                         "epoch_p95": round(float(np.quantile(total, 0.95)))})
+            rows.append(
+                {
+                    "quarter_end": dt.date.fromisoformat(end),
+                    "country": country,
+                    "epoch_p05": round(float(np.quantile(total, 0.05))),
+                    "epoch_median": round(float(part[MED].sum())),
+                    "epoch_p95": round(float(np.quantile(total, 0.95))),
+                }
+            )
     return rows
 
 
 def backtest_block(designer: pd.DataFrame, after: dt.date) -> dict[str, Any]:
-    return {"source": {"url": EPOCH_URL, "title": EPOCH_TITLE, "date": "2026-04-15",
-                       "quote": "cumulative H100e by owner and designer, quarterly, with 5th "
-                                "and 95th percentiles (rows marked Incomplete are skipped)"},
-            "rows": reference(designer, after)}
+    return {
+        "source": {
+            "url": EPOCH_URL,
+            "title": EPOCH_TITLE,
+            "date": "2026-04-15",
+            "quote": "cumulative H100e by owner and designer, quarterly, with 5th "
+            "and 95th percentiles (rows marked Incomplete are skipped)",
+        },
+        "rows": reference(designer, after),
+    }

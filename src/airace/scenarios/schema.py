@@ -32,8 +32,20 @@ EVIDENCE = ("reported", "estimate", "derived", "assumption")
 COUNTRIES = ("US", "CN", "CN/US")
 LINES = ("owned", "rented", "total")
 OPS = {">": "gt", ">=": "ge", "<": "lt", "<=": "le"}
-TOP_KEYS = {"id", "title", "description", "reading", "start", "horizon", "chips",
-            "parameters", "start_stock", "backtest", "events", "sensitivity_output"}
+TOP_KEYS = {
+    "id",
+    "title",
+    "description",
+    "reading",
+    "start",
+    "horizon",
+    "chips",
+    "parameters",
+    "start_stock",
+    "backtest",
+    "events",
+    "sensitivity_output",
+}
 DIST_FIELDS = {
     "lognormal": ("p5", "p50", "p95"),
     "uniform": ("low", "high"),
@@ -41,8 +53,16 @@ DIST_FIELDS = {
     "fixed": ("value",),
     "discrete": ("branches",),
 }
-PARAM_KEYS = {"dist", "by_year", "unit", "evidence", "source", "note", "branches",
-              *(f for fields in DIST_FIELDS.values() for f in fields)}
+PARAM_KEYS = {
+    "dist",
+    "by_year",
+    "unit",
+    "evidence",
+    "source",
+    "note",
+    "branches",
+    *(f for fields in DIST_FIELDS.values() for f in fields),
+}
 
 
 @dataclass(frozen=True)
@@ -132,8 +152,9 @@ def resolve(name_or_path: str | Path) -> Path:
     bundled = BUNDLED_DIR / f"{text}.yaml"
     if bundled.exists():
         return bundled
-    raise AiraceError(f"no bundled scenario {text!r} and no such file; bundled: "
-                      f"{', '.join(bundled_names())}")
+    raise AiraceError(
+        f"no bundled scenario {text!r} and no such file; bundled: {', '.join(bundled_names())}"
+    )
 
 
 def load(name_or_path: str | Path) -> Scenario:
@@ -141,8 +162,9 @@ def load(name_or_path: str | Path) -> Scenario:
     label = path.name if path.parent == BUNDLED_DIR else str(name_or_path)
     size = path.stat().st_size
     if size > MAX_BYTES:
-        raise AiraceError(f"scenario file is {size:,} bytes; the limit is {MAX_BYTES:,}",
-                          file=label)
+        raise AiraceError(
+            f"scenario file is {size:,} bytes; the limit is {MAX_BYTES:,}", file=label
+        )
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
@@ -196,17 +218,23 @@ def _source(ctx: _Ctx, value: Any, row: str) -> Source:
     url = str(value["url"])
     if not url.startswith(("http://", "https://")):
         raise ctx.fail(f"source url must start with http(s)://, got {url!r}", row, "source.url")
-    return Source(url=url, title=str(value["title"]), quote=str(value["quote"]).strip(),
-                  date=_date(ctx, value["date"], row, "source.date").isoformat())
+    return Source(
+        url=url,
+        title=str(value["title"]),
+        quote=str(value["quote"]).strip(),
+        date=_date(ctx, value["date"], row, "source.date").isoformat(),
+    )
 
 
-def _distribution(ctx: _Ctx, kind: str, spec: dict[str, Any], row: str,
-                  year: int | None) -> Distribution:
+def _distribution(
+    ctx: _Ctx, kind: str, spec: dict[str, Any], row: str, year: int | None
+) -> Distribution:
     when = f"in {year}: " if year else ""
     missing = [f for f in DIST_FIELDS[kind] if f not in spec]
     if missing:
-        raise ctx.fail(f"{when}a {kind} distribution needs {', '.join(DIST_FIELDS[kind])}",
-                       row, missing[0])
+        raise ctx.fail(
+            f"{when}a {kind} distribution needs {', '.join(DIST_FIELDS[kind])}", row, missing[0]
+        )
     if kind == "fixed":
         return Fixed(_number(ctx, spec["value"], row, "value"))
     if kind == "uniform":
@@ -241,8 +269,11 @@ def _distribution(ctx: _Ctx, kind: str, spec: dict[str, Any], row: str,
             raise ctx.fail(f"{when}branch {i + 1} needs label, p and value", row, "branches")
         p = _number(ctx, branch["p"], row, "branches.p")
         if not 0 <= p <= 1:
-            raise ctx.fail(f"{when}branch {branch['label']!r} has p {_fmt(p)}, outside [0, 1]",
-                           row, "branches.p")
+            raise ctx.fail(
+                f"{when}branch {branch['label']!r} has p {_fmt(p)}, outside [0, 1]",
+                row,
+                "branches.p",
+            )
         labels.append(str(branch["label"]))
         probs.append(p)
         values.append(_number(ctx, branch["value"], row, "branches.value"))
@@ -255,26 +286,23 @@ def _distribution(ctx: _Ctx, kind: str, spec: dict[str, Any], row: str,
 def _parameter(ctx: _Ctx, name: str, spec: Any) -> Parameter:
     row = f"parameter {name!r}"
     if name not in PARAMETERS:
-        raise ctx.fail(f"unknown parameter; known: {', '.join(sorted(PARAMETERS))}", row,
-                       "name")
+        raise ctx.fail(f"unknown parameter; known: {', '.join(sorted(PARAMETERS))}", row, "name")
     if not isinstance(spec, dict):
         raise ctx.fail("a parameter must be a mapping", row)
     unknown = sorted(set(spec) - PARAM_KEYS)
     if unknown:
-        raise ctx.fail(f"unknown field; allowed: {', '.join(sorted(PARAM_KEYS))}", row,
-                       unknown[0])
+        raise ctx.fail(f"unknown field; allowed: {', '.join(sorted(PARAM_KEYS))}", row, unknown[0])
     kind = spec.get("dist")
     if kind not in DIST_FIELDS:
-        raise ctx.fail(f"dist must be one of {', '.join(DIST_FIELDS)}, got {kind!r}", row,
-                       "dist")
+        raise ctx.fail(f"dist must be one of {', '.join(DIST_FIELDS)}, got {kind!r}", row, "dist")
     source = _source(ctx, spec.get("source"), row)
     evidence = spec.get("evidence")
     if evidence not in EVIDENCE:
-        raise ctx.fail(f"evidence must be one of {', '.join(EVIDENCE)}, got {evidence!r}", row,
-                       "evidence")
+        raise ctx.fail(
+            f"evidence must be one of {', '.join(EVIDENCE)}, got {evidence!r}", row, "evidence"
+        )
     if evidence == "assumption" and not spec.get("note"):
-        raise ctx.fail("an assumption needs a note saying why the range was chosen", row,
-                       "note")
+        raise ctx.fail("an assumption needs a note saying why the range was chosen", row, "note")
     by_year: dict[int, Distribution] = {}
     if "by_year" in spec:
         years = spec["by_year"]
@@ -284,14 +312,21 @@ def _parameter(ctx: _Ctx, name: str, spec: Any) -> Parameter:
             if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
                 raise ctx.fail(f"by_year keys must be years, got {year!r}", row, "by_year")
             if not isinstance(fields, dict):
-                raise ctx.fail(f"by_year {year} must be a mapping of distribution fields",
-                               row, "by_year")
+                raise ctx.fail(
+                    f"by_year {year} must be a mapping of distribution fields", row, "by_year"
+                )
             by_year[year] = _distribution(ctx, kind, fields, row, year)
     else:
         by_year[0] = _distribution(ctx, kind, spec, row, None)
-    return Parameter(name=name, kind=kind, by_year=by_year, evidence=evidence, source=source,
-                     unit=str(spec.get("unit") or PARAMETERS[name].unit),
-                     note=str(spec.get("note") or "").strip())
+    return Parameter(
+        name=name,
+        kind=kind,
+        by_year=by_year,
+        evidence=evidence,
+        source=source,
+        unit=str(spec.get("unit") or PARAMETERS[name].unit),
+        note=str(spec.get("note") or "").strip(),
+    )
 
 
 def _mix(ctx: _Ctx, value: Any, row: str, fld: str) -> dict[str, float]:
@@ -300,8 +335,7 @@ def _mix(ctx: _Ctx, value: Any, row: str, fld: str) -> dict[str, float]:
     if isinstance(value, dict) and value:
         mix = {str(k): _number(ctx, v, row, fld) for k, v in value.items()}
         if any(w < 0 for w in mix.values()) or sum(mix.values()) <= 0:
-            raise ctx.fail("chip mix weights must be non-negative with a positive sum", row,
-                           fld)
+            raise ctx.fail("chip mix weights must be non-negative with a positive sum", row, fld)
         return mix
     raise ctx.fail(f"expected a chip id or a mapping chip id -> weight, got {value!r}", row, fld)
 
@@ -316,16 +350,18 @@ def _chips(ctx: _Ctx, value: Any) -> dict[str, dict[int, dict[str, float]]]:
         row = f"chips {pathway!r}"
         if pathway not in PATHWAYS:
             raise ctx.fail(f"unknown pathway; known: {', '.join(PATHWAYS)}", row, "name")
-        if isinstance(spec, dict) and spec and all(isinstance(k, int) and not isinstance(
-                k, bool) for k in spec):
+        if (
+            isinstance(spec, dict)
+            and spec
+            and all(isinstance(k, int) and not isinstance(k, bool) for k in spec)
+        ):
             out[pathway] = {int(y): _mix(ctx, v, row, str(y)) for y, v in spec.items()}
         else:
             out[pathway] = {0: _mix(ctx, spec, row, "chip")}
     return out
 
 
-def _start_stock(ctx: _Ctx, value: Any) -> tuple[dict[str, list[StockComponent]],
-                                                 Source | None]:
+def _start_stock(ctx: _Ctx, value: Any) -> tuple[dict[str, list[StockComponent]], Source | None]:
     if value is None:
         return {"US": [], "CN": []}, None
     if not isinstance(value, dict):
@@ -345,9 +381,13 @@ def _start_stock(ctx: _Ctx, value: Any) -> tuple[dict[str, list[StockComponent]]
             else:
                 raise ctx.fail("h100e must be a number or p5/p50/p95", row, "h100e")
             mix = comp.get("chip_mix") or {}
-            out[country].append(StockComponent(
-                label=str(comp.get("label", f"{country} {i + 1}")), dist=dist,
-                chip_mix=_mix(ctx, mix, row, "chip_mix") if mix else {}))
+            out[country].append(
+                StockComponent(
+                    label=str(comp.get("label", f"{country} {i + 1}")),
+                    dist=dist,
+                    chip_mix=_mix(ctx, mix, row, "chip_mix") if mix else {},
+                )
+            )
     return out, source
 
 
@@ -372,16 +412,25 @@ def _events(ctx: _Ctx, value: Any, start: dt.date, horizon: dt.date) -> list[Eve
             raise ctx.fail(f"op must be one of {', '.join(OPS)}", row, "op")
         modes = [m for m in ("at", "by") if m in spec]
         if len(modes) != 1:
-            raise ctx.fail("give exactly one of at (on that date) or by (any time up to it)",
-                           row, "at")
+            raise ctx.fail(
+                "give exactly one of at (on that date) or by (any time up to it)", row, "at"
+            )
         date = _date(ctx, spec[modes[0]], row, modes[0])
         if not start < date <= horizon:
-            raise ctx.fail(f"{date} is outside the scenario ({start} to {horizon})", row,
-                           modes[0])
-        events.append(Event(id=str(spec["id"]), description=str(spec["description"]),
-                            country=spec["country"], unit=unit, line=line, op=spec["op"],
-                            value=_number(ctx, spec["value"], row, "value"), date=date,
-                            mode=modes[0]))
+            raise ctx.fail(f"{date} is outside the scenario ({start} to {horizon})", row, modes[0])
+        events.append(
+            Event(
+                id=str(spec["id"]),
+                description=str(spec["description"]),
+                country=spec["country"],
+                unit=unit,
+                line=line,
+                op=spec["op"],
+                value=_number(ctx, spec["value"], row, "value"),
+                date=date,
+                mode=modes[0],
+            )
+        )
     return events
 
 
@@ -391,8 +440,9 @@ def parse(data: Any, file: str) -> Scenario:
         raise ctx.fail("a scenario file must be a YAML mapping")
     unknown = sorted(set(data) - TOP_KEYS)
     if unknown:
-        raise ctx.fail(f"unknown top-level key; allowed: {', '.join(sorted(TOP_KEYS))}",
-                       fld=unknown[0])
+        raise ctx.fail(
+            f"unknown top-level key; allowed: {', '.join(sorted(TOP_KEYS))}", fld=unknown[0]
+        )
     for key in ("id", "title", "start", "horizon", "parameters"):
         if key not in data:
             raise ctx.fail(f"missing {key}", fld=key)
@@ -404,8 +454,7 @@ def parse(data: Any, file: str) -> Scenario:
         raise ctx.fail("horizon must be after start", fld="horizon")
     if not isinstance(data["parameters"], dict):
         raise ctx.fail("parameters must map names to distributions", fld="parameters")
-    params = {name: _parameter(ctx, str(name), spec)
-              for name, spec in data["parameters"].items()}
+    params = {name: _parameter(ctx, str(name), spec) for name, spec in data["parameters"].items()}
     stock, stock_source = _start_stock(ctx, data.get("start_stock"))
     backtest = data.get("backtest") or {}
     rows = backtest.get("rows") or [] if isinstance(backtest, dict) else []
@@ -414,12 +463,34 @@ def parse(data: Any, file: str) -> Scenario:
         for key in ("quarter_end", "country", "epoch_p05", "epoch_median", "epoch_p95"):
             if key not in r:
                 raise ctx.fail(f"a backtest row needs {key}", f"backtest {i + 1}", key)
-    sens = data.get("sensitivity_output") or {"country": "CN/US", "unit": "h100e_tpp",
-                                              "line": "total"}
+    sens = {"country": "CN/US", "unit": "h100e_tpp", "line": "total"}
+    given = data.get("sensitivity_output") or {}
+    if not isinstance(given, dict):
+        raise ctx.fail("sensitivity_output must map country, unit, line", fld="sensitivity_output")
+    for key, allowed in (("country", COUNTRIES), ("unit", UNITS), ("line", LINES)):
+        value = given.get(key, sens[key])
+        if value not in allowed:
+            raise ctx.fail(
+                f"{key} must be one of {', '.join(allowed)}, got {value!r}",
+                "sensitivity_output",
+                key,
+            )
+        sens[key] = value
     return Scenario(
-        id=str(data["id"]), title=str(data["title"]), file=file, start=start, horizon=horizon,
-        parameters=params, chips=_chips(ctx, data.get("chips")), start_stock=stock,
-        start_stock_source=stock_source, backtest=list(rows), backtest_source=bt_source,
-        events=_events(ctx, data.get("events"), start, horizon), sensitivity_output=sens,
+        id=str(data["id"]),
+        title=str(data["title"]),
+        file=file,
+        start=start,
+        horizon=horizon,
+        parameters=params,
+        chips=_chips(ctx, data.get("chips")),
+        start_stock=stock,
+        start_stock_source=stock_source,
+        backtest=list(rows),
+        backtest_source=bt_source,
+        events=_events(ctx, data.get("events"), start, horizon),
+        sensitivity_output=sens,
         description=str(data.get("description") or "").strip(),
-        reading=str(data.get("reading") or "").strip(), raw=data)
+        reading=str(data.get("reading") or "").strip(),
+        raw=data,
+    )

@@ -70,4 +70,4 @@ def compute_share(data: Data, *, source: str = "epoch-clusters", snapshot: str |
                   params={"source": source, "snapshot": snap.meta["snapshot_id"],
                           "as_of": date, "all_rows": all_rows,
                           "include_undated": include_undated},
-                  caveats=list(info["caveats"]), extra={"summary": summary, "info": info})
+                  caveats=list(info["caveats"]), summary=summary, extra={"info": info})

@@ -266,6 +266,6 @@ def compare_dates(data: Data, *, source: str = "epoch-notable",
                   params={"source": source, "snapshot": snap.meta["snapshot_id"],
                           "labs": lab_ids or [], "threshold_days": threshold_days,
                           "since": start},
-                  extra={"counts": counts, "meta": snap.meta})
+                  summary={"counts": counts}, extra={"meta": snap.meta})
 
 

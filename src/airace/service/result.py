@@ -87,8 +87,9 @@ class Result:
     ``records`` is the result as a list of flat-ish dicts (one per row, or one for a single
     record); ``params`` are the parameters as resolved (dates, rule names, snapshot ids);
     ``definitions`` explain terms the numbers depend on (e.g. the counting rule);
-    ``caveats`` are what a careful reader must know; ``extra`` holds structured parts a
-    shell may show (e.g. the evidence rows, the frontier points for a chart).
+    ``caveats`` are what a careful reader must know; ``summary`` holds totals over the
+    records (shown in JSON); ``extra`` holds structured parts a shell may show (e.g. the
+    evidence rows, the frontier points for a chart), never serialised.
     """
 
     operation: str
@@ -98,6 +99,7 @@ class Result:
     definitions: dict[str, str] = field(default_factory=dict)
     caveats: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    summary: dict[str, Any] = field(default_factory=dict)
 
     @property
     def record(self) -> dict[str, Any]:
@@ -118,6 +120,7 @@ class Result:
             "operation": self.operation,
             "params": self.params,
             "data": self.records,
+            **({"summary": self.summary} if self.summary else {}),
             "sources": [s.to_dict() for s in self.sources],
             "definitions": self.definitions,
             "caveats": self.caveats,
