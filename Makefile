@@ -5,12 +5,13 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit bench clean help
+.PHONY: demo test lint typecheck unit bench golden clean help
 
 help:
 	@echo "make demo       set up and run the main job (release counts, then the claims ledger)"
 	@echo "make test       set up and run lint, type check and the whole test suite"
-	@echo "make bench      time the CLI cold start and cadence over 1M synthetic releases"
+	@echo "make bench      time the CLI, the application layer and cadence over 1M releases"
+	@echo "make golden     regenerate tests/golden after a deliberate data change (review the diff)"
 	@echo "make clean      remove the virtual environment and caches"
 
 $(STAMP): pyproject.toml
@@ -25,6 +26,7 @@ demo: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -35,8 +37,13 @@ unit: $(STAMP)
 test: lint typecheck unit
 
 bench: $(STAMP)
+	$(BIN)/python bench/bench_app.py
 	$(BIN)/python bench/bench_cadence.py
 	$(BIN)/python bench/bench_import.py
+
+golden: $(STAMP)
+	AIRACE_UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_golden.py
+	git diff --stat tests/golden
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info

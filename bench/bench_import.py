@@ -19,8 +19,9 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 def run(args: list[str], env: dict[str, str]) -> float:
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "airace", *args], env=env, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "airace", *args], env=env, check=True, capture_output=True
+    )
     return time.perf_counter() - t0
 
 
@@ -41,8 +42,10 @@ def main() -> None:
             sources.append(run(["sources"], env))
         finally:
             shutil.rmtree(home, ignore_errors=True)
-    print(f"`airace import epoch-models {largest.name}`: best {min(imports):.2f} s, "
-          f"median {statistics.median(imports):.2f} s")
+    print(
+        f"`airace import epoch-models {largest.name}`: best {min(imports):.2f} s, "
+        f"median {statistics.median(imports):.2f} s"
+    )
     print(f"`airace sources`: best {min(sources):.2f} s, median {statistics.median(sources):.2f} s")
 
 

@@ -36,8 +36,10 @@ def shared(*parts: str) -> Path:
     """A path under ../shared/data, skipping the test when that folder is absent."""
     path = SHARED_DATA.joinpath(*parts)
     if not path.exists():
-        pytest.skip(f"real upstream data not available: {path} is absent "
-                    "(integration tests read ../shared/data beside the repository)")
+        pytest.skip(
+            f"real upstream data not available: {path} is absent "
+            "(integration tests read ../shared/data beside the repository)"
+        )
     return path
 
 
@@ -76,8 +78,9 @@ def data_copy(tmp_path: Path) -> Path:
     return target
 
 
-def edit_csv(path: Path, change: Callable[[list[dict[str, str]]], list[dict[str, str]] | None]
-             ) -> None:
+def edit_csv(
+    path: Path, change: Callable[[list[dict[str, str]]], list[dict[str, str]] | None]
+) -> None:
     """Rewrite a CSV through a function of its rows (keeps the header)."""
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)

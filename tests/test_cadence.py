@@ -48,27 +48,36 @@ def test_generations_count_each_family_once_and_every_release_counts_all():
 
 
 def test_window_bounds_are_inclusive():
-    res = by_group(count_launches(TABLE, EVERY, since=dt.date(2025, 1, 10),
-                                  as_of=dt.date(2025, 3, 9), groups=["lab-a"]))
+    res = by_group(
+        count_launches(
+            TABLE, EVERY, since=dt.date(2025, 1, 10), as_of=dt.date(2025, 3, 9), groups=["lab-a"]
+        )
+    )
     assert res["lab-a"]["model_ids"] == ["a1", "a2", "a3", "a4", "a5"]
-    res = by_group(count_launches(TABLE, EVERY, since=dt.date(2025, 1, 11),
-                                  as_of=dt.date(2025, 3, 8), groups=["lab-a"]))
+    res = by_group(
+        count_launches(
+            TABLE, EVERY, since=dt.date(2025, 1, 11), as_of=dt.date(2025, 3, 8), groups=["lab-a"]
+        )
+    )
     assert res["lab-a"]["model_ids"] == ["a2", "a3", "a4"]
 
 
 def test_by_country_pools_labs():
-    res = by_group(count_launches(TABLE, MAIN_VERSIONS, since=SINCE, as_of=AS_OF,
-                                  group_by="country"))
+    res = by_group(
+        count_launches(TABLE, MAIN_VERSIONS, since=SINCE, as_of=AS_OF, group_by="country")
+    )
     assert res["US"]["count"] == 3 and res["CN"]["count"] == 1
 
 
 def test_collapse_spans_are_anchored_on_the_counted_launch():
     # launches on days 0, 5, 10, 14 of one family with a 7-day span: 0 covers 5,
     # 10 opens a new span and covers 14 -> two counted (a chain rule would give one)
-    table = releases([
-        (f"m{d}", "lab", "US", "f", "version_step", True, f"2025-01-{1 + d:02d}")
-        for d in (0, 5, 10, 14)
-    ])
+    table = releases(
+        [
+            (f"m{d}", "lab", "US", "f", "version_step", True, f"2025-01-{1 + d:02d}")
+            for d in (0, 5, 10, 14)
+        ]
+    )
     res = by_group(count_launches(table, MAIN_VERSIONS, since=SINCE, as_of=AS_OF))
     assert res["lab"]["model_ids"] == ["m0", "m10"]
     assert res["lab"]["collapsed_ids"] == [["m5"], ["m14"]]
@@ -80,12 +89,20 @@ def test_collapse_starts_respects_keys():
     starts = collapse_starts(np.array([0, 0, 1, 1]), np.array([0, 3, 3, 20]), 7)
     assert starts.tolist() == [True, False, True, True]
     assert collapse_starts(np.array([0, 0, 1]), np.array([0, 30, 1]), None).tolist() == [
-        True, False, True]
+        True,
+        False,
+        True,
+    ]
 
 
 def test_sensitivity_grid_keeps_rule_order():
-    res = cadence(TABLE, [MAIN_GENERATIONS, MAIN_VERSIONS, EVERY], since=SINCE, as_of=AS_OF,
-                  groups=["lab-a", "lab-b"])
+    res = cadence(
+        TABLE,
+        [MAIN_GENERATIONS, MAIN_VERSIONS, EVERY],
+        since=SINCE,
+        as_of=AS_OF,
+        groups=["lab-a", "lab-b"],
+    )
     grid = sensitivity(res)
     assert list(grid.columns) == ["group", "gen", "ver", "every"]
     assert grid.set_index("group").loc["lab-a"].tolist() == [1, 3, 6]

@@ -10,8 +10,15 @@ from hypothesis import strategies as st
 from airace.analysis.cadence import count_launches
 from synth import releases, rule
 
-TYPES = ["new_generation", "version_step", "point_update", "reasoning_variant", "tier",
-         "specialist", "media"]
+TYPES = [
+    "new_generation",
+    "version_step",
+    "point_update",
+    "reasoning_variant",
+    "tier",
+    "specialist",
+    "media",
+]
 START = dt.date(2025, 1, 1)
 
 row = st.tuples(
@@ -25,11 +32,20 @@ tables = st.lists(row, min_size=0, max_size=40)
 
 
 def make(rows):
-    return releases([
-        (f"m{i}", org, "US" if org != "c" else "CN", f"{org}-{fam}", typ, main,
-         (START + dt.timedelta(days=day)).isoformat())
-        for i, (org, fam, typ, main, day) in enumerate(rows)
-    ])
+    return releases(
+        [
+            (
+                f"m{i}",
+                org,
+                "US" if org != "c" else "CN",
+                f"{org}-{fam}",
+                typ,
+                main,
+                (START + dt.timedelta(days=day)).isoformat(),
+            )
+            for i, (org, fam, typ, main, day) in enumerate(rows)
+        ]
+    )
 
 
 def counts(frame, r, since, as_of):
@@ -40,8 +56,12 @@ def counts(frame, r, since, as_of):
 RULES = [
     rule("gen", ["new_generation"], main=True, within=None),
     rule("ver", ["new_generation", "version_step"], main=True, within=7),
-    rule("launch", ["new_generation", "version_step", "reasoning_variant", "tier"], main=True,
-         within=7),
+    rule(
+        "launch",
+        ["new_generation", "version_step", "reasoning_variant", "tier"],
+        main=True,
+        within=7,
+    ),
     rule("named", ["new_generation", "version_step", "reasoning_variant", "tier"]),
     rule("every"),
 ]

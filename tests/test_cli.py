@@ -12,8 +12,15 @@ import pytest
 
 from conftest import data_of, run_cli
 
-DEMO = ["cadence", "--as-of", "2026-03-03", "--window", "14M", "--labs",
-        "deepseek,openai,anthropic,google"]
+DEMO = [
+    "cadence",
+    "--as-of",
+    "2026-03-03",
+    "--window",
+    "14M",
+    "--labs",
+    "deepseek,openai,anthropic,google",
+]
 
 
 def test_cadence_json_records_have_the_documented_fields():
@@ -22,8 +29,15 @@ def test_cadence_json_records_have_the_documented_fields():
     records = data_of(out)
     assert len(records) == 4 * 5  # labs x bundled rules
     for rec in records:
-        assert {"org_id", "rule", "count", "model_ids", "median_interval_days",
-                "days_since_last", "sources"} <= set(rec)
+        assert {
+            "org_id",
+            "rule",
+            "count",
+            "model_ids",
+            "median_interval_days",
+            "days_since_last",
+            "sources",
+        } <= set(rec)
         assert rec["count"] == len(rec["model_ids"]) == len(rec["release_dates"])
         assert len(rec["sources"]) <= rec["count"]
         assert all(s.startswith("http") for s in rec["sources"])
@@ -31,16 +45,28 @@ def test_cadence_json_records_have_the_documented_fields():
     # the loosest rule counts at least as much as the strictest for every lab
     by = {(r["org_id"], r["rule"]): r["count"] for r in records}
     for lab in ("deepseek", "openai", "anthropic", "google"):
-        assert by[(lab, "every-release")] >= by[(lab, "main-versions")] >= by[
-            (lab, "main-generations")]
+        assert (
+            by[(lab, "every-release")]
+            >= by[(lab, "main-versions")]
+            >= by[(lab, "main-generations")]
+        )
 
 
 def test_cadence_counts_match_the_releases_listing():
     code, out, _ = run_cli(*DEMO, "--rule", "every-release", "--format", "json")
     assert code == 0
     counts = {r["org_id"]: r["count"] for r in data_of(out)}
-    code, out, _ = run_cli("releases", "--lab", "deepseek", "--since", "2025-01-03", "--until",
-                           "2026-03-03", "--format", "json")
+    code, out, _ = run_cli(
+        "releases",
+        "--lab",
+        "deepseek",
+        "--since",
+        "2025-01-03",
+        "--until",
+        "2026-03-03",
+        "--format",
+        "json",
+    )
     assert code == 0
     assert len(data_of(out)) == counts["deepseek"]
 
@@ -60,10 +86,14 @@ def test_cadence_table_and_csv():
         (["cadence", "--as-of", "2026-02-30", "--window", "14M"], "bad --as-of"),
         (["cadence", "--as-of", "2026-03-03", "--window", "14X"], "bad window"),
         (["cadence", "--as-of", "2026-03-03"], "exactly one of --window or --since"),
-        (["cadence", "--as-of", "2026-03-03", "--window", "1M", "--labs", "deepsek"],
-         "unknown lab 'deepsek' (did you mean deepseek?)"),
-        (["cadence", "--as-of", "2026-03-03", "--window", "1M", "--rule", "nope"],
-         "unknown rule 'nope'"),
+        (
+            ["cadence", "--as-of", "2026-03-03", "--window", "1M", "--labs", "deepsek"],
+            "unknown lab 'deepsek' (did you mean deepseek?)",
+        ),
+        (
+            ["cadence", "--as-of", "2026-03-03", "--window", "1M", "--rule", "nope"],
+            "unknown rule 'nope'",
+        ),
         (["cadence", "--as-of", "2026-03-03", "--since", "2026-04-01"], "is after --as-of"),
         (["releases", "--country", "ZZ"], "unknown country 'ZZ'"),
         (["releases", "--type", "flagship"], "unknown release type 'flagship'"),
@@ -109,12 +139,20 @@ def test_every_command_has_help_with_an_example():
 
 def test_real_process_exit_codes(tmp_path: Path):
     env = {**os.environ, "AIRACE_HOME": str(tmp_path)}
-    ok = subprocess.run([sys.executable, "-m", "airace", "--help"], capture_output=True,
-                        text=True, env=env, check=False)
+    ok = subprocess.run(
+        [sys.executable, "-m", "airace", "--help"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
     assert ok.returncode == 0 and "cadence" in ok.stdout
-    bad = subprocess.run([sys.executable, "-m", "airace", "cadence", "--as-of", "nope",
-                          "--window", "1M"], capture_output=True, text=True, env=env,
-                         check=False)
+    bad = subprocess.run(
+        [sys.executable, "-m", "airace", "cadence", "--as-of", "nope", "--window", "1M"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
     assert bad.returncode == 2
-    assert bad.stderr.strip() == ("error: bad --as-of: 'nope' is not a date in YYYY-MM-DD "
-                                  "form")
+    assert bad.stderr.strip() == ("error: bad --as-of: 'nope' is not a date in YYYY-MM-DD form")

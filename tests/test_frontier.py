@@ -15,18 +15,25 @@ from airace.analysis import frontier as fr
 D = dt.date
 
 
-def points(rows: list[tuple[str, str, str, float]], compute: list[float] | None = None
-           ) -> pd.DataFrame:
+def points(
+    rows: list[tuple[str, str, str, float]], compute: list[float] | None = None
+) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=["model", "group", "date", "score"])
     frame["date"] = pd.to_datetime(frame["date"])
     frame["compute"] = compute if compute is not None else np.nan
     return frame
 
 
-P = points([
-    ("a", "L", "2024-01-01", 50), ("b", "L", "2024-03-01", 60), ("c", "L", "2024-06-01", 70),
-    ("x", "F", "2024-02-01", 45), ("y", "F", "2024-05-01", 60), ("z", "F", "2024-08-01", 75),
-])
+P = points(
+    [
+        ("a", "L", "2024-01-01", 50),
+        ("b", "L", "2024-03-01", 60),
+        ("c", "L", "2024-06-01", 70),
+        ("x", "F", "2024-02-01", 45),
+        ("y", "F", "2024-05-01", 60),
+        ("z", "F", "2024-08-01", 75),
+    ]
+)
 
 
 def test_gap_and_lag_by_hand():
@@ -61,8 +68,14 @@ def test_single_model_groups():
 
 
 def test_ties_within_a_group_pick_the_earliest_then_name():
-    tied = points([("b", "L", "2024-01-01", 50), ("a", "L", "2024-01-01", 50),
-                   ("c", "L", "2024-02-01", 50), ("x", "F", "2024-01-01", 40)])
+    tied = points(
+        [
+            ("b", "L", "2024-01-01", 50),
+            ("a", "L", "2024-01-01", 50),
+            ("c", "L", "2024-02-01", 50),
+            ("x", "F", "2024-01-01", 40),
+        ]
+    )
     front = fr.frontier(tied, "L")
     assert front.models.tolist() == ["a"] and front.scores.tolist() == [50]
 
@@ -98,13 +111,18 @@ def test_stats_follower_lead_share_and_seed_reproducibility():
     # follower leads from 2024-08-01 to 2024-08-31: 31 of 213 days
     assert a["follower_lead_share"] == round(31 / 213, 4)
     assert a["trend_low"] <= a["trend_months_per_year"] <= a["trend_high"] or np.isnan(
-        a["trend_low"])
+        a["trend_low"]
+    )
 
 
 def test_series_daily_and_monthly():
     days = fr.series_days(D(2024, 1, 30), D(2024, 4, 10), "monthly")
     assert [fr.from_day(d).isoformat() for d in days] == [
-        "2024-01-31", "2024-02-29", "2024-03-31", "2024-04-10"]
+        "2024-01-31",
+        "2024-02-29",
+        "2024-03-31",
+        "2024-04-10",
+    ]
     series = fr.gap_series(P, "L", "F", days, 0)
     assert series["as_of"].tolist() == ["2024-02-29", "2024-03-31", "2024-04-10"]  # F from 02-01
     # F stays at 45 (x) all along, which L reached on 01-01: lag = days since 01-01
@@ -112,26 +130,44 @@ def test_series_daily_and_monthly():
 
 
 def test_efficiency():
-    pts = points([("a", "L", "2024-01-01", 50), ("b", "L", "2024-02-01", 70),
-                  ("x", "F", "2024-01-01", 65)], compute=[1e24, 1e25, 3e24])
+    pts = points(
+        [("a", "L", "2024-01-01", 50), ("b", "L", "2024-02-01", 70), ("x", "F", "2024-01-01", 65)],
+        compute=[1e24, 1e25, 3e24],
+    )
     table = fr.efficiency(pts, ["L", "F"], [5e24, 2e25])
-    got = {(r["group"], r["max_compute_flop"]): (r["best_score"], r["model"])
-           for r in table.to_dict(orient="records")}
-    assert got == {("L", 5e24): (50, "a"), ("L", 2e25): (70, "b"),
-                   ("F", 5e24): (65, "x"), ("F", 2e25): (65, "x")}
+    got = {
+        (r["group"], r["max_compute_flop"]): (r["best_score"], r["model"])
+        for r in table.to_dict(orient="records")
+    }
+    assert got == {
+        ("L", 5e24): (50, "a"),
+        ("L", 2e25): (70, "b"),
+        ("F", 5e24): (65, "x"),
+        ("F", 2e25): (65, "x"),
+    }
 
 
 # ---- invariants -------------------------------------------------------------------------
 
 model_points = st.lists(
     st.tuples(st.sampled_from(["L", "F"]), st.integers(0, 300), st.integers(0, 100)),
-    min_size=1, max_size=30)
+    min_size=1,
+    max_size=30,
+)
 
 
 def _frame(rows):
-    return points([(f"m{i}", g, (pd.Timestamp("2024-01-01") + pd.Timedelta(days=d)
-                                 ).date().isoformat(), float(s))
-                   for i, (g, d, s) in enumerate(rows)])
+    return points(
+        [
+            (
+                f"m{i}",
+                g,
+                (pd.Timestamp("2024-01-01") + pd.Timedelta(days=d)).date().isoformat(),
+                float(s),
+            )
+            for i, (g, d, s) in enumerate(rows)
+        ]
+    )
 
 
 DAYS = fr.series_days(D(2024, 1, 1), D(2024, 12, 31))
@@ -167,8 +203,10 @@ def test_adding_models_moves_lag_the_right_way(rows, day, score, tie):
 
     before = lag(base)
     for group, direction in (("F", -1), ("L", 1)):
-        more = pd.concat([base, points([("new", group, extra_date.date().isoformat(),
-                                         float(score))])], ignore_index=True)
+        more = pd.concat(
+            [base, points([("new", group, extra_date.date().isoformat(), float(score))])],
+            ignore_index=True,
+        )
         after = lag(more)
         both = ~np.isnan(before) & ~np.isnan(after)
         if direction < 0:

@@ -16,11 +16,14 @@ from conftest import import_path
 
 
 def _start_paused_import(home: Path, path: Path, pause: float) -> subprocess.Popen[str]:
-    env = {**os.environ, "AIRACE_HOME": str(home),
-           "AIRACE_TEST_PAUSE_BEFORE_COMMIT": str(pause)}
-    return subprocess.Popen([sys.executable, "-m", "airace", "import", "epoch-models",
-                             str(path)], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    env = {**os.environ, "AIRACE_HOME": str(home), "AIRACE_TEST_PAUSE_BEFORE_COMMIT": str(pause)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "airace", "import", "epoch-models", str(path)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _wait_for_store(home: Path, snapshots: int = 1, timeout: float = 60) -> None:
@@ -28,8 +31,10 @@ def _wait_for_store(home: Path, snapshots: int = 1, timeout: float = 60) -> None
     store = home / "snapshots" / "epoch-models"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if store.exists() and len([p for p in store.iterdir()
-                                   if not p.name.startswith(".")]) >= snapshots:
+        if (
+            store.exists()
+            and len([p for p in store.iterdir() if not p.name.startswith(".")]) >= snapshots
+        ):
             time.sleep(0.5)  # inside the paused transaction by now
             return
         time.sleep(0.05)
@@ -64,9 +69,21 @@ def test_second_writer_gets_catalog_busy(home: Path, tmp_path: Path):
     try:
         _wait_for_store(home)
         env = {**os.environ, "AIRACE_HOME": str(home), "AIRACE_BUSY_TIMEOUT": "0.5"}
-        other = subprocess.run([sys.executable, "-m", "airace", "import", "lmarena",
-                                str(upstream.lmarena_json(tmp_path))], env=env,
-                               capture_output=True, text=True, timeout=60, check=False)
+        other = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "airace",
+                "import",
+                "lmarena",
+                str(upstream.lmarena_json(tmp_path)),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
         assert other.returncode == 3
         assert "catalog busy" in other.stderr
         assert "Traceback" not in other.stderr

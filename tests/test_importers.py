@@ -62,8 +62,9 @@ def test_reimport_is_a_noop_and_a_changed_file_is_a_new_snapshot(home: Path, tmp
     assert len(snapshot_rows("epoch-notable", first.snapshot_id)) == 4
 
 
-def _error(tmp_path: Path, data: bytes, kind: str = "epoch-models",
-           name: str = "notable_ai_models.csv") -> AiraceError:
+def _error(
+    tmp_path: Path, data: bytes, kind: str = "epoch-models", name: str = "notable_ai_models.csv"
+) -> AiraceError:
     path = tmp_path / name
     path.write_bytes(data)
     with pytest.raises(AiraceError) as info:
@@ -137,22 +138,39 @@ def test_openrouter_and_lmarena(home: Path, tmp_path: Path):
 @pytest.mark.parametrize(
     ("kind", "name", "data", "fragment"),
     [
-        ("openrouter", "models.json", b'{"data": [{"id": "x/y", "name": "Y"}]}',
-         "required key is missing"),
+        (
+            "openrouter",
+            "models.json",
+            b'{"data": [{"id": "x/y", "name": "Y"}]}',
+            "required key is missing",
+        ),
         ("openrouter", "models.json", b'{"data": [{"id": "x/y", "name"', "malformed JSON"),
         ("openrouter", "models.json", b'{"models": []}', "'data' list"),
         ("lmarena", "leaderboard-text.json", b'{"coding": {}}', "no 'full' category"),
-        ("lmarena", "leaderboard-text.json", b'{"full": {"m": {"score": 1}}}',
-         "no numeric 'rating'"),
-        ("epoch-eci", "epoch_capabilities_index.csv", b"Model version,Release date\n",
-         "upstream column 'Organization' is missing"),
-        ("epoch-benchmarks", "benchmark_data.zip", b"PK\x03\x04 not really a zip",
-         "not a zip archive"),
+        (
+            "lmarena",
+            "leaderboard-text.json",
+            b'{"full": {"m": {"score": 1}}}',
+            "no numeric 'rating'",
+        ),
+        (
+            "epoch-eci",
+            "epoch_capabilities_index.csv",
+            b"Model version,Release date\n",
+            "upstream column 'Organization' is missing",
+        ),
+        (
+            "epoch-benchmarks",
+            "benchmark_data.zip",
+            b"PK\x03\x04 not really a zip",
+            "not a zip archive",
+        ),
         ("epoch-models", "models.csv", b"Model\n", "cannot tell which Epoch models file"),
     ],
 )
-def test_malformed_files_of_every_kind(home: Path, tmp_path: Path, kind: str, name: str,
-                                       data: bytes, fragment: str):
+def test_malformed_files_of_every_kind(
+    home: Path, tmp_path: Path, kind: str, name: str, data: bytes, fragment: str
+):
     err = _error(tmp_path, data, kind, name)
     assert fragment in err.message
     assert list_snapshots() == []
@@ -178,19 +196,41 @@ def test_cli_import_sources_and_unmatched(home: Path, tmp_path: Path):
 
 def test_cadence_and_releases_on_an_imported_source(home: Path, tmp_path: Path):
     import_path("epoch-models", upstream.epoch_models(tmp_path))
-    code, out, err = run_cli("cadence", "--source", "epoch-notable", "--as-of", "2025-06-30",
-                             "--since", "2024-01-01", "--labs", "openai,deepseek,google",
-                             "--rule", "every-release", "--format", "json")
+    code, out, err = run_cli(
+        "cadence",
+        "--source",
+        "epoch-notable",
+        "--as-of",
+        "2025-06-30",
+        "--since",
+        "2024-01-01",
+        "--labs",
+        "openai,deepseek,google",
+        "--rule",
+        "every-release",
+        "--format",
+        "json",
+    )
     assert code == 0, err
     counts = {r["org_id"]: r["count"] for r in data_of(out)}
     assert counts == {"openai": 2, "deepseek": 1, "google": 1}  # Joint Model counts for both
-    code, _, err = run_cli("cadence", "--source", "epoch-notable", "--as-of", "2025-06-30",
-                           "--since", "2024-01-01", "--rule", "main-versions")
+    code, _, err = run_cli(
+        "cadence",
+        "--source",
+        "epoch-notable",
+        "--as-of",
+        "2025-06-30",
+        "--since",
+        "2024-01-01",
+        "--rule",
+        "main-versions",
+    )
     assert code == 2
     assert "needs family_id, is_main_line, release_type" in err
     assert "rules that apply: every-release" in err
-    code, out, _ = run_cli("releases", "--source", "epoch-notable", "--lab", "google",
-                           "--format", "json")
+    code, out, _ = run_cli(
+        "releases", "--source", "epoch-notable", "--lab", "google", "--format", "json"
+    )
     assert [r["model_name"] for r in data_of(out)] == ["Joint Model"]
 
 
@@ -198,19 +238,35 @@ def test_compare_dates_finds_differences_and_gaps(home: Path, tmp_path: Path):
     rows = [list(r) for r in upstream.EPOCH_MODEL_ROWS]
     rows[0][2] = "2024-12-20"  # DeepSeek-V3 six days earlier than our curated date
     import_path("epoch-models", upstream.epoch_models(tmp_path, rows=rows))
-    code, out, err = run_cli("compare-dates", "--source", "epoch-notable", "--lab", "deepseek",
-                             "--format", "json")
+    code, out, err = run_cli(
+        "compare-dates", "--source", "epoch-notable", "--lab", "deepseek", "--format", "json"
+    )
     assert code == 0, err
     issues = data_of(out)
     differs = [i for i in issues if i["issue"] == "date_differs"]
-    assert differs == [{**differs[0], "model_id": "deepseek-v3", "days_difference": -6,
-                        "source_date": "2024-12-20"}]
+    assert differs == [
+        {
+            **differs[0],
+            "model_id": "deepseek-v3",
+            "days_difference": -6,
+            "source_date": "2024-12-20",
+        }
+    ]
     missing = {i["model_id"] for i in issues if i["issue"] == "missing_in_source"}
     assert "deepseek-r1" in missing  # launched before the source's last row, not in it
     assert "deepseek-r1-0528" not in missing  # after the source's last date (2025-03-01)
     assert "deepseek-v3-0324" not in missing
-    code, out, _ = run_cli("compare-dates", "--source", "epoch-notable", "--lab", "deepseek",
-                           "--days", "10", "--format", "json")
+    code, out, _ = run_cli(
+        "compare-dates",
+        "--source",
+        "epoch-notable",
+        "--lab",
+        "deepseek",
+        "--days",
+        "10",
+        "--format",
+        "json",
+    )
     assert not [i for i in data_of(out) if i["issue"] == "date_differs"]
 
 
@@ -219,13 +275,31 @@ def test_date_differences_are_explained_when_our_row_accounts_for_them():
 
     from airace.analysis.external import explain_difference
 
-    row = pd.Series({"release_date": pd.Timestamp("2024-04-09"), "announced_date":
-                     pd.Timestamp("2024-02-15"), "date_precision": "day", "notes": ""})
+    row = pd.Series(
+        {
+            "release_date": pd.Timestamp("2024-04-09"),
+            "announced_date": pd.Timestamp("2024-02-15"),
+            "date_precision": "day",
+            "notes": "",
+        }
+    )
     assert "announcement date" in explain_difference(row, pd.Timestamp("2024-02-15"), 3)
     assert explain_difference(row, pd.Timestamp("2024-03-01"), 3) is None
-    month = pd.Series({"release_date": pd.Timestamp("2025-05-01"), "announced_date": None,
-                       "date_precision": "month", "notes": ""})
+    month = pd.Series(
+        {
+            "release_date": pd.Timestamp("2025-05-01"),
+            "announced_date": None,
+            "date_precision": "month",
+            "notes": "",
+        }
+    )
     assert "month only" in explain_difference(month, pd.Timestamp("2025-05-11"), 3)
-    noted = pd.Series({"release_date": pd.Timestamp("2025-09-24"), "announced_date": None,
-                       "date_precision": "day", "notes": "Epoch says 2025-09-05 (preview)."})
+    noted = pd.Series(
+        {
+            "release_date": pd.Timestamp("2025-09-24"),
+            "announced_date": None,
+            "date_precision": "day",
+            "notes": "Epoch says 2025-09-05 (preview).",
+        }
+    )
     assert "notes discuss" in explain_difference(noted, pd.Timestamp("2025-09-05"), 3)

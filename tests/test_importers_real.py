@@ -35,22 +35,31 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     os.environ["AIRACE_HOME"] = str(home)
     results: dict[str, object] = {}
     try:
-        for name in ("notable_ai_models", "all_ai_models", "large_scale_ai_models",
-                     "frontier_ai_models"):
+        for name in (
+            "notable_ai_models",
+            "all_ai_models",
+            "large_scale_ai_models",
+            "frontier_ai_models",
+        ):
             path = root / "epoch" / "ai_models" / f"{name}.csv"
             results[name] = import_path("epoch-models", path)
-        results["ml_hardware"] = import_path("epoch-hardware",
-                                             root / "epoch" / "hardware" / "ml_hardware.csv")
+        results["ml_hardware"] = import_path(
+            "epoch-hardware", root / "epoch" / "hardware" / "ml_hardware.csv"
+        )
         results["gpu_clusters"] = import_path(
-            "epoch-clusters", root / "epoch" / "gpu_clusters" / "gpu_clusters.csv")
-        results["eci"] = import_path("epoch-eci",
-                                     root / "epoch" / "eci" / "epoch_capabilities_index.csv")
+            "epoch-clusters", root / "epoch" / "gpu_clusters" / "gpu_clusters.csv"
+        )
+        results["eci"] = import_path(
+            "epoch-eci", root / "epoch" / "eci" / "epoch_capabilities_index.csv"
+        )
         results["benchmarks"] = import_path("epoch-benchmarks", root / "epoch" / "benchmarks")
         for path in sorted((root / "lmarena").glob("*.json")) + sorted(
-                (root / "lmarena").glob("*.csv")):
+            (root / "lmarena").glob("*.csv")
+        ):
             results[path.name] = import_path("lmarena", path)
         results["openrouter"] = import_path(
-            "openrouter", root / "openrouter" / "openrouter_models.json")
+            "openrouter", root / "openrouter" / "openrouter_models.json"
+        )
         yield results
     finally:
         if old is None:
@@ -59,8 +68,9 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
             os.environ["AIRACE_HOME"] = old
 
 
-@pytest.mark.parametrize("name", ["notable_ai_models", "all_ai_models",
-                                  "large_scale_ai_models", "frontier_ai_models"])
+@pytest.mark.parametrize(
+    "name", ["notable_ai_models", "all_ai_models", "large_scale_ai_models", "frontier_ai_models"]
+)
 def test_epoch_model_files(imported, name):
     path = shared("epoch", "ai_models", f"{name}.csv")
     result = imported[name]
@@ -68,12 +78,21 @@ def test_epoch_model_files(imported, name):
 
 
 def test_epoch_hardware_clusters_and_eci(imported):
-    assert imported["ml_hardware"].rows == csv_rows(shared("epoch", "hardware",
-                                                           "ml_hardware.csv")) == 176
-    assert imported["gpu_clusters"].rows == csv_rows(
-        shared("epoch", "gpu_clusters", "gpu_clusters.csv")) == 786
-    assert imported["eci"].rows == csv_rows(
-        shared("epoch", "eci", "epoch_capabilities_index.csv")) == 683
+    assert (
+        imported["ml_hardware"].rows
+        == csv_rows(shared("epoch", "hardware", "ml_hardware.csv"))
+        == 176
+    )
+    assert (
+        imported["gpu_clusters"].rows
+        == csv_rows(shared("epoch", "gpu_clusters", "gpu_clusters.csv"))
+        == 786
+    )
+    assert (
+        imported["eci"].rows
+        == csv_rows(shared("epoch", "eci", "epoch_capabilities_index.csv"))
+        == 683
+    )
 
 
 def test_epoch_benchmarks_folder(imported):
@@ -115,14 +134,18 @@ def test_openrouter_file(imported):
 
 def test_imported_values_are_faithful(imported):
     eci = snapshot_rows("epoch-eci")
-    raw = list(csv.DictReader(io.StringIO(
-        shared("epoch", "eci", "epoch_capabilities_index.csv").read_text())))
+    raw = list(
+        csv.DictReader(
+            io.StringIO(shared("epoch", "eci", "epoch_capabilities_index.csv").read_text())
+        )
+    )
     first = eci.iloc[0]
     assert first["external_id"] == raw[0]["Model version"]
     assert first["score"] == pytest.approx(float(raw[0]["ECI Score"]))
     gpqa = snapshot_rows("epoch-benchmarks", where="AND metric = 'gpqa_diamond'")
-    raw = list(csv.DictReader(io.StringIO(shared("epoch", "benchmarks",
-                                                 "gpqa_diamond.csv").read_text())))
+    raw = list(
+        csv.DictReader(io.StringIO(shared("epoch", "benchmarks", "gpqa_diamond.csv").read_text()))
+    )
     assert len(gpqa) == len(raw)
     assert gpqa.iloc[0]["score"] == pytest.approx(100 * float(raw[0]["mean_score"]))
 
@@ -130,8 +153,9 @@ def test_imported_values_are_faithful(imported):
 def test_compute_share_and_hardware_diff_on_real_files(imported):
     from conftest import run_cli
 
-    code, out, err = run_cli("compute-share", "--source", "epoch-clusters", "--as-of",
-                             "2025-06-30", "--format", "json")
+    code, out, err = run_cli(
+        "compute-share", "--source", "epoch-clusters", "--as-of", "2025-06-30", "--format", "json"
+    )
     assert code == 0, err
     shares = {r["country"]: r["share"] for r in data_of(out)}
     assert sum(shares.values()) == pytest.approx(1.0)
@@ -139,8 +163,7 @@ def test_compute_share_and_hardware_diff_on_real_files(imported):
     doc = json.loads(out)
     assert any("anonymises Chinese systems" in c for c in doc["caveats"])
     assert doc["summary"]["clusters_counted"] > 0 and doc["sources"][0]["snapshot_id"]
-    code, out, err = run_cli("hardware", "diff", "--source", "epoch-hardware", "--format",
-                             "json")
+    code, out, err = run_cli("hardware", "diff", "--source", "epoch-hardware", "--format", "json")
     assert code == 0, err
     for row in data_of(out):
         assert row["issue"] in {"differs", "no_epoch_row"}

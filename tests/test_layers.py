@@ -143,8 +143,10 @@ def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
 
 def _without_package_inits(edges: dict[str, set[str]]) -> dict[str, set[str]]:
     """A package __init__ that re-exports its own submodules is not a cycle with them."""
-    return {s: {t for t in ts if not (s.startswith(f"{t}.") or t.startswith(f"{s}."))}
-            for s, ts in edges.items()}
+    return {
+        s: {t for t in ts if not (s.startswith(f"{t}.") or t.startswith(f"{s}."))}
+        for s, ts in edges.items()
+    }
 
 
 def test_imports_only_go_downward():
@@ -165,13 +167,15 @@ def test_the_contract_fails_on_a_forbidden_import(tmp_path: Path):
         handle.write("\n\ndef _bad():\n    from airace.cli.common import emit  # noqa\n")
     edges = graph(root)
     assert violations(edges) == [
-        "airace.analysis.cadence (layer 1) imports airace.cli.common (layer 5)"]
+        "airace.analysis.cadence (layer 1) imports airace.cli.common (layer 5)"
+    ]
     with (root / "schema" / "cells.py").open("a", encoding="utf-8") as handle:
         handle.write("\n\ndef _loop():\n    from airace.schema import periods  # noqa\n")
     with (root / "schema" / "periods.py").open("a", encoding="utf-8") as handle:
         handle.write("\n\ndef _loop():\n    from airace.schema.cells import as_list  # noqa\n")
     assert ["airace.schema.cells", "airace.schema.periods"] in cycles(
-        _without_package_inits(graph(root)))
+        _without_package_inits(graph(root))
+    )
 
 
 @pytest.mark.parametrize("module", ["airace", "airace.cli"])
@@ -180,8 +184,11 @@ def test_light_modules_do_not_import_pandas_or_duckdb(module: str):
     import subprocess
     import sys
 
-    code = (f"import sys, {module}; heavy = [m for m in ('pandas', 'duckdb', 'numpy') "
-            "if m in sys.modules]; print(','.join(heavy))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout.strip()
+    code = (
+        f"import sys, {module}; heavy = [m for m in ('pandas', 'duckdb', 'numpy') "
+        "if m in sys.modules]; print(','.join(heavy))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert out == ""

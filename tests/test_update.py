@@ -79,8 +79,9 @@ def mirror() -> Iterator[tuple[Mirror, str]]:
         server.server_close()
 
 
-def _publish(state: Mirror, tmp_path: Path, rows: list[list[str]] | None = None,
-             etag: str = '"v1"') -> None:
+def _publish(
+    state: Mirror, tmp_path: Path, rows: list[list[str]] | None = None, etag: str = '"v1"'
+) -> None:
     path = upstream.epoch_models(tmp_path, rows=rows)
     state.put("notable_ai_models.csv", path.read_bytes(), etag)
 
@@ -116,8 +117,9 @@ def test_500_then_200_is_retried(home: Path, tmp_path: Path, mirror):
     _publish(state, tmp_path)
     state.script["notable_ai_models.csv"] = ["500", "500"]
     messages: list[str] = []
-    outcome = _notable(update(["epoch-models"], base_url=base, backoff=0.01,
-                              report=messages.append))
+    outcome = _notable(
+        update(["epoch-models"], base_url=base, backoff=0.01, report=messages.append)
+    )
     assert outcome.status == "imported"
     assert sum("HTTP 500" in m for m in messages) == 2
     assert [r for r in state.requests if r[0] == "notable_ai_models.csv"].__len__() == 3
@@ -159,8 +161,18 @@ def test_invalid_download_is_rejected(home: Path, tmp_path: Path, mirror):
 def test_cli_update_reports_and_fails_on_missing_files(home: Path, tmp_path: Path, mirror):
     state, base = mirror
     _publish(state, tmp_path)
-    code, out, err = run_cli("update", "epoch-models", "--base-url", base, "--backoff", "0",
-                             "--retries", "0", "--format", "json")
+    code, out, err = run_cli(
+        "update",
+        "epoch-models",
+        "--base-url",
+        base,
+        "--backoff",
+        "0",
+        "--retries",
+        "0",
+        "--format",
+        "json",
+    )
     assert code == 1  # the other three Epoch model files are not on this mirror
     assert '"status": "imported"' in out and "HTTP 404" in out
     code, _, err = run_cli("update", "nonsense", "--base-url", base)

@@ -29,53 +29,118 @@ def first_release(rows):
 def set_field(field, value, pick=first_release):
     def change(rows):
         pick(rows)[field] = value
+
     return change
 
 
 CASES = [
     # (description, table, change, expected field, expected fragment)
-    ("bad date", "releases", set_field("release_date", "2025-02-30"), "release_date",
-     "not a real calendar date"),
-    ("bad enum", "releases", set_field("release_type", "flagship"), "release_type",
-     "not one of"),
-    ("bad bool", "releases", set_field("is_open_weights", "yes"), "is_open_weights",
-     "not true or false"),
-    ("bad number", "releases", set_field("total_params_billion", "671B"),
-     "total_params_billion", "not a number"),
-    ("negative number", "releases", set_field("total_params_billion", "-1"),
-     "total_params_billion", "below the minimum"),
-    ("missing source", "releases", set_field("source_url", ""), "source_url",
-     "required but empty"),
-    ("bad url", "releases", set_field("source_url", "api-docs.deepseek.com"), "source_url",
-     "not an http(s) URL"),
-    ("unknown lab", "releases", set_field("org_id", "deepsek"), "org_id",
-     "not a known orgs.org_id"),
-    ("bad modality", "releases", set_field("output_modalities", "text;smell"),
-     "output_modalities", "'smell' not among"),
-    ("announced after release", "releases", set_field("announced_date", "2030-01-01"),
-     "announced_date", "not earlier than release_date"),
-    ("release after retrieval", "releases", set_field("release_date", "2026-11-30"),
-     "release_date", "after retrieved_date"),
-    ("estimate without method", "releases",
-     lambda rows: first_release(rows).update(evidence_type="estimate", notes=""), "notes",
-     "estimate but notes do not give the method"),
-    ("month precision", "releases",
-     lambda rows: first_release(rows).update(date_precision="month", release_date="2024-05-07",
-                                            announced_date=""),
-     "release_date", "not the 1st of the month"),
-    ("active > total", "releases",
-     lambda rows: first_release(rows).update(total_params_billion="10",
-                                            active_params_billion="20"),
-     "active_params_billion", "greater than total_params_billion"),
-    ("bad country", "orgs", set_field("country", "XX", pick=lambda rows: rows[0]), "country",
-     "not an ISO 3166-1 alpha-2"),
+    (
+        "bad date",
+        "releases",
+        set_field("release_date", "2025-02-30"),
+        "release_date",
+        "not a real calendar date",
+    ),
+    ("bad enum", "releases", set_field("release_type", "flagship"), "release_type", "not one of"),
+    (
+        "bad bool",
+        "releases",
+        set_field("is_open_weights", "yes"),
+        "is_open_weights",
+        "not true or false",
+    ),
+    (
+        "bad number",
+        "releases",
+        set_field("total_params_billion", "671B"),
+        "total_params_billion",
+        "not a number",
+    ),
+    (
+        "negative number",
+        "releases",
+        set_field("total_params_billion", "-1"),
+        "total_params_billion",
+        "below the minimum",
+    ),
+    ("missing source", "releases", set_field("source_url", ""), "source_url", "required but empty"),
+    (
+        "bad url",
+        "releases",
+        set_field("source_url", "api-docs.deepseek.com"),
+        "source_url",
+        "not an http(s) URL",
+    ),
+    (
+        "unknown lab",
+        "releases",
+        set_field("org_id", "deepsek"),
+        "org_id",
+        "not a known orgs.org_id",
+    ),
+    (
+        "bad modality",
+        "releases",
+        set_field("output_modalities", "text;smell"),
+        "output_modalities",
+        "'smell' not among",
+    ),
+    (
+        "announced after release",
+        "releases",
+        set_field("announced_date", "2030-01-01"),
+        "announced_date",
+        "not earlier than release_date",
+    ),
+    (
+        "release after retrieval",
+        "releases",
+        set_field("release_date", "2026-11-30"),
+        "release_date",
+        "after retrieved_date",
+    ),
+    (
+        "estimate without method",
+        "releases",
+        lambda rows: first_release(rows).update(evidence_type="estimate", notes=""),
+        "notes",
+        "estimate but notes do not give the method",
+    ),
+    (
+        "month precision",
+        "releases",
+        lambda rows: first_release(rows).update(
+            date_precision="month", release_date="2024-05-07", announced_date=""
+        ),
+        "release_date",
+        "not the 1st of the month",
+    ),
+    (
+        "active > total",
+        "releases",
+        lambda rows: first_release(rows).update(
+            total_params_billion="10", active_params_billion="20"
+        ),
+        "active_params_billion",
+        "greater than total_params_billion",
+    ),
+    (
+        "bad country",
+        "orgs",
+        set_field("country", "XX", pick=lambda rows: rows[0]),
+        "country",
+        "not an ISO 3166-1 alpha-2",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("what", "table", "change", "field", "fragment"), CASES,
-                         ids=[c[0] for c in CASES])
-def test_broken_copies_are_reported_precisely(data_copy: Path, what, table, change, field,
-                                              fragment):
+@pytest.mark.parametrize(
+    ("what", "table", "change", "field", "fragment"), CASES, ids=[c[0] for c in CASES]
+)
+def test_broken_copies_are_reported_precisely(
+    data_copy: Path, what, table, change, field, fragment
+):
     edit_csv(data_copy / f"{table}.csv", change)
     problems = validate(data_copy)
     assert problems, f"{what} was not detected"
@@ -91,6 +156,7 @@ def test_broken_copies_are_reported_precisely(data_copy: Path, what, table, chan
 def test_duplicate_primary_key(data_copy: Path):
     def dup(rows):
         return [*rows, dict(rows[0])]
+
     edit_csv(data_copy / "releases.csv", dup)
     problems = [p for p in validate(data_copy) if p.check == "primary-key"]
     assert len(problems) == 1
@@ -103,6 +169,7 @@ def test_release_before_lab_existed(data_copy: Path):
         row = first_release(rows)
         row["release_date"] = "2001-01-01"
         row["announced_date"] = ""
+
     edit_csv(data_copy / "releases.csv", early)
     problems = [p for p in validate(data_copy) if p.check == "release-after-founding"]
     assert problems and "before deepseek was founded" in problems[0].message

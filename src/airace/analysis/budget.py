@@ -12,9 +12,16 @@ from airace.analysis.hardware import Unit, compute_flops, price_usd
 SECONDS_PER_DAY = 86_400
 
 
-def budget(usd: float, chip: Unit, runs: pd.DataFrame, *, price: float | None = None,
-           utilization: float = 0.4, days: float = 90, precision: str = "bf16"
-           ) -> dict[str, Any]:
+def budget(
+    usd: float,
+    chip: Unit,
+    runs: pd.DataFrame,
+    *,
+    price: float | None = None,
+    utilization: float = 0.4,
+    days: float = 90,
+    precision: str = "bf16",
+) -> dict[str, Any]:
     """What ``usd`` buys in ``chip`` and how much training compute that delivers.
 
     ``runs`` has model_id, model_name, training_compute_flop (and optionally source_url,
@@ -47,16 +54,18 @@ def budget(usd: float, chip: Unit, runs: pd.DataFrame, *, price: float | None = 
     total = delivered(chips)
     equivalents = []
     for row in runs.sort_values("training_compute_flop", ascending=False).itertuples():
-        equivalents.append({
-            "model_id": row.model_id,
-            "model_name": getattr(row, "model_name", row.model_id),
-            "training_compute_flop": float(row.training_compute_flop),
-            "multiple": total / float(row.training_compute_flop),
-            "multiple_low": delivered(chips_low) / float(row.training_compute_flop),
-            "multiple_high": delivered(chips_high) / float(row.training_compute_flop),
-            "source_url": getattr(row, "source_url", None),
-            "confidence": getattr(row, "confidence", None),
-        })
+        equivalents.append(
+            {
+                "model_id": row.model_id,
+                "model_name": getattr(row, "model_name", row.model_id),
+                "training_compute_flop": float(row.training_compute_flop),
+                "multiple": total / float(row.training_compute_flop),
+                "multiple_low": delivered(chips_low) / float(row.training_compute_flop),
+                "multiple_high": delivered(chips_high) / float(row.training_compute_flop),
+                "source_url": getattr(row, "source_url", None),
+                "confidence": getattr(row, "confidence", None),
+            }
+        )
     return {
         "usd": usd,
         "chip": chip.id,

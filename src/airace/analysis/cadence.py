@@ -37,9 +37,14 @@ def _matches(frame: pd.DataFrame, column: str, value: Any) -> np.ndarray:
     first = series.dropna().iloc[0] if series.notna().any() else None
     if isinstance(first, (list, tuple, np.ndarray)):
         wanted = set(values)
-        return np.fromiter((items is not None and not isinstance(items, float)
-                            and bool(wanted & set(items)) for items in series),
-                           dtype=bool, count=len(series))
+        return np.fromiter(
+            (
+                items is not None and not isinstance(items, float) and bool(wanted & set(items))
+                for items in series
+            ),
+            dtype=bool,
+            count=len(series),
+        )
     return series.isin(values).to_numpy(dtype=bool)
 
 
@@ -134,8 +139,9 @@ def count_launches(
         opener = np.maximum.accumulate(np.where(starts, np.arange(len(order)), 0))
         sorted_ids = ids[order]
         absorbed = np.flatnonzero(~starts)
-        for opened_by, model_id in zip(sorted_ids[opener[absorbed]].tolist(),
-                                       sorted_ids[absorbed].tolist(), strict=True):
+        for opened_by, model_id in zip(
+            sorted_ids[opener[absorbed]].tolist(), sorted_ids[absorbed].tolist(), strict=True
+        ):
             collapsed.setdefault(opened_by, []).append(model_id)
         keep = np.sort(order[starts])
         index, ids, days = index[keep], ids[keep], days[keep]
@@ -147,23 +153,40 @@ def count_launches(
     bounds = np.flatnonzero(np.diff(group_codes)) + 1
     starts_at = np.concatenate(([0], bounds)) if len(ids) else np.array([], dtype=int)
     ends_at = np.concatenate((bounds, [len(ids)])) if len(ids) else np.array([], dtype=int)
-    by_group = {group_names[group_codes[a]]: (a, b) for a, b in zip(starts_at, ends_at,
-                                                                   strict=True)}
+    by_group = {
+        group_names[group_codes[a]]: (a, b) for a, b in zip(starts_at, ends_at, strict=True)
+    }
     wanted = list(groups) if groups is not None else sorted(by_group)
     as_of_day = _day(as_of)
     records = []
     for group in wanted:
         a, b = by_group.get(group, (0, 0))
         group_ids = ids[a:b].tolist()
-        records.append(_record(group, rule, group_ids, days[a:b], iso[a:b].tolist(),
-                               [collapsed.get(i, []) for i in group_ids], as_of_day))
+        records.append(
+            _record(
+                group,
+                rule,
+                group_ids,
+                days[a:b],
+                iso[a:b].tolist(),
+                [collapsed.get(i, []) for i in group_ids],
+                as_of_day,
+            )
+        )
     result = pd.DataFrame.from_records(records, columns=RESULT_COLUMNS)
     result["days_since_last"] = result["days_since_last"].astype("Int64")
     return result
 
 
-def _record(group: str, rule: CountingRule, ids: list[str], days: np.ndarray, iso: list[str],
-            collapsed: list[list[str]], as_of_day: int) -> dict[str, Any]:
+def _record(
+    group: str,
+    rule: CountingRule,
+    ids: list[str],
+    days: np.ndarray,
+    iso: list[str],
+    collapsed: list[list[str]],
+    as_of_day: int,
+) -> dict[str, Any]:
     intervals = np.diff(days)
     return {
         "group": group,
@@ -192,12 +215,10 @@ def cadence(
     if since > as_of:
         raise ValueError(f"window start {since} is after as_of {as_of}")
     frames = [
-        count_launches(releases, rule, since=since, as_of=as_of, group_by=group_by,
-                       groups=groups)
+        count_launches(releases, rule, since=since, as_of=as_of, group_by=group_by, groups=groups)
         for rule in rules
     ]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-        columns=RESULT_COLUMNS)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=RESULT_COLUMNS)
 
 
 def sensitivity(result: pd.DataFrame) -> pd.DataFrame:

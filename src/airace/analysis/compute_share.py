@@ -22,10 +22,13 @@ CAVEATS = (
 )
 
 
-
-
-def compute_share(clusters: pd.DataFrame, as_of: dt.date, *, standard_only: bool = True,
-                  include_undated: bool = False) -> tuple[pd.DataFrame, dict[str, Any]]:
+def compute_share(
+    clusters: pd.DataFrame,
+    as_of: dt.date,
+    *,
+    standard_only: bool = True,
+    include_undated: bool = False,
+) -> tuple[pd.DataFrame, dict[str, Any]]:
     """H100-equivalents of clusters operating at ``as_of``, summed by country, with shares."""
     frame = clusters.copy()
     frame["first_operational_date"] = pd.to_datetime(frame["first_operational_date"])
@@ -34,7 +37,8 @@ def compute_share(clusters: pd.DataFrame, as_of: dt.date, *, standard_only: bool
     status = frame["status"].fillna("")
     dated = frame["first_operational_date"].notna()
     running = (frame["first_operational_date"] <= stamp) & (
-        frame["decommissioned_date"].isna() | (frame["decommissioned_date"] > stamp))
+        frame["decommissioned_date"].isna() | (frame["decommissioned_date"] > stamp)
+    )
     undated = ~dated & (status == "Existing")
     keep = (status != "Planned") & (running | (undated & include_undated))
     if standard_only and "in_standard_analysis" in frame:
@@ -52,18 +56,28 @@ def compute_share(clusters: pd.DataFrame, as_of: dt.date, *, standard_only: bool
             shares[code] = shares.get(code, 0.0) + float(row.h100_equivalents) / len(countries)
             counts[code] = counts.get(code, 0) + 1
     total = sum(shares.values()) + unknown
-    records = [{"country": code, "h100_equivalents": value, "clusters": counts[code],
-                "share": value / total if total else np.nan}
-               for code, value in sorted(shares.items(), key=lambda kv: -kv[1])]
+    records = [
+        {
+            "country": code,
+            "h100_equivalents": value,
+            "clusters": counts[code],
+            "share": value / total if total else np.nan,
+        }
+        for code, value in sorted(shares.items(), key=lambda kv: -kv[1])
+    ]
     if unknown:
-        records.append({"country": None, "h100_equivalents": unknown,
-                        "clusters": int(sum(1 for c in used["countries"] if not as_list(c))),
-                        "share": unknown / total})
+        records.append(
+            {
+                "country": None,
+                "h100_equivalents": unknown,
+                "clusters": int(sum(1 for c in used["countries"] if not as_list(c))),
+                "share": unknown / total,
+            }
+        )
     info = {
         "as_of": as_of.isoformat(),
         "clusters_counted": len(used),
-        "undated_existing_excluded": int((undated & ~keep).sum()) if not include_undated
-        else 0,
+        "undated_existing_excluded": int((undated & ~keep).sum()) if not include_undated else 0,
         "planned_excluded": int((status == "Planned").sum()),
         "total_h100_equivalents": total,
         "standard_analysis_only": standard_only,

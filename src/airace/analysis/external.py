@@ -15,10 +15,15 @@ import pandas as pd
 from airace.schema.cells import as_list
 
 # Columns of a curated release row that an imported source can supply.
-EXTERNAL_COLUMNS = {"model_id", "model_name", "org_id", "country", "release_date",
-                    "is_open_weights", "source_url"}
-
-
+EXTERNAL_COLUMNS = {
+    "model_id",
+    "model_name",
+    "org_id",
+    "country",
+    "release_date",
+    "is_open_weights",
+    "source_url",
+}
 
 
 def as_releases(rows: pd.DataFrame, group_by: str = "org_id") -> pd.DataFrame:
@@ -28,18 +33,22 @@ def as_releases(rows: pd.DataFrame, group_by: str = "org_id") -> pd.DataFrame:
     rows without a date or without any matched lab/country are dropped here and counted in
     ``attrs['dropped']`` so callers can say how many.
     """
-    frame = pd.DataFrame({
-        "model_id": [mid if isinstance(mid, str) else f"source:{ext}"
-                     for mid, ext in zip(rows["model_id"], rows["external_id"], strict=True)],
-        "external_id": rows["external_id"],
-        "model_name": rows["model_name"],
-        "release_date": pd.to_datetime(rows["release_date"]),
-        "is_open_weights": rows.get("is_open_weights"),
-        "source_url": rows.get("link"),
-        "org_id": [as_list(v) for v in rows["org_ids"]],
-        "country": [as_list(v) for v in rows["countries"]],
-        "matched_model_id": rows["model_id"],
-    })
+    frame = pd.DataFrame(
+        {
+            "model_id": [
+                mid if isinstance(mid, str) else f"source:{ext}"
+                for mid, ext in zip(rows["model_id"], rows["external_id"], strict=True)
+            ],
+            "external_id": rows["external_id"],
+            "model_name": rows["model_name"],
+            "release_date": pd.to_datetime(rows["release_date"]),
+            "is_open_weights": rows.get("is_open_weights"),
+            "source_url": rows.get("link"),
+            "org_id": [as_list(v) for v in rows["org_ids"]],
+            "country": [as_list(v) for v in rows["countries"]],
+            "matched_model_id": rows["model_id"],
+        }
+    )
     undated = int(frame["release_date"].isna().sum())
     explode = "org_id" if group_by == "org_id" else "country"
     other = "country" if explode == "org_id" else "org_id"
@@ -63,8 +72,12 @@ def compare_dates(
     threshold_days: int = 3,
     labs: Sequence[str] | None = None,
     since: dt.date = dt.date(2023, 1, 1),
-    ours_types: Sequence[str] | None = ("new_generation", "version_step", "reasoning_variant",
-                                        "tier"),
+    ours_types: Sequence[str] | None = (
+        "new_generation",
+        "version_step",
+        "reasoning_variant",
+        "tier",
+    ),
 ) -> pd.DataFrame:
     """Curated releases vs an imported source: dates that differ and models missing on a side.
 
@@ -98,42 +111,96 @@ def compare_dates(
             continue
         diff = (row.release_date - mine["release_date"]).days
         if abs(diff) > threshold_days and mine["release_date"] >= start:
-            rec = _rec("date_differs", row.model_id, mine["org_id"], mine["model_name"],
-                       mine["release_date"], row.model_name, row.release_date, diff,
-                       mine["source_url"], row.link)
+            rec = _rec(
+                "date_differs",
+                row.model_id,
+                mine["org_id"],
+                mine["model_name"],
+                mine["release_date"],
+                row.model_name,
+                row.release_date,
+                diff,
+                mine["source_url"],
+                row.link,
+            )
             rec["explained"] = explain_difference(mine, row.release_date, threshold_days)
             records.append(rec)
     window = (ours["release_date"] >= start) & (ours["release_date"] <= last)
     if ours_types:
         window &= ours["release_type"].isin(list(ours_types))
     for mine in ours[window & ~ours["model_id"].isin(seen)].itertuples(index=False):
-        records.append(_rec("missing_in_source", mine.model_id, mine.org_id, mine.model_name,
-                            mine.release_date, None, None, None, mine.source_url, None))
+        records.append(
+            _rec(
+                "missing_in_source",
+                mine.model_id,
+                mine.org_id,
+                mine.model_name,
+                mine.release_date,
+                None,
+                None,
+                None,
+                mine.source_url,
+                None,
+            )
+        )
     unmatched = theirs[theirs["model_id"].isna() & (theirs["release_date"] >= start)]
     for row in unmatched.itertuples(index=False):
-        records.append(_rec("missing_in_airace", None, ",".join(row.labs), None, None,
-                            row.model_name, row.release_date, None, None, row.link))
-    columns = ["issue", "model_id", "org_id", "airace_name", "airace_date", "source_name",
-               "source_date", "days_difference", "explained", "airace_source_url",
-               "source_link"]
+        records.append(
+            _rec(
+                "missing_in_airace",
+                None,
+                ",".join(row.labs),
+                None,
+                None,
+                row.model_name,
+                row.release_date,
+                None,
+                None,
+                row.link,
+            )
+        )
+    columns = [
+        "issue",
+        "model_id",
+        "org_id",
+        "airace_name",
+        "airace_date",
+        "source_name",
+        "source_date",
+        "days_difference",
+        "explained",
+        "airace_source_url",
+        "source_link",
+    ]
     out = pd.DataFrame.from_records(records, columns=columns)
     out["days_difference"] = pd.to_numeric(out["days_difference"]).astype("Int64")
     out["abs_days"] = out["days_difference"].abs()
-    out = out.sort_values(["issue", "abs_days", "org_id"], ascending=[True, False, True],
-                          kind="mergesort").drop(columns="abs_days").reset_index(drop=True)
+    out = (
+        out.sort_values(
+            ["issue", "abs_days", "org_id"], ascending=[True, False, True], kind="mergesort"
+        )
+        .drop(columns="abs_days")
+        .reset_index(drop=True)
+    )
     return out
 
 
-def explain_difference(mine: pd.Series, their_date: pd.Timestamp, threshold_days: int
-                       ) -> str | None:
+def explain_difference(
+    mine: pd.Series, their_date: pd.Timestamp, threshold_days: int
+) -> str | None:
     """Why a date differs, when our row already accounts for it (None: unexplained)."""
     announced = mine.get("announced_date")
-    if (announced is not None and not pd.isna(announced)
-            and abs((their_date - pd.Timestamp(announced)).days) <= threshold_days):
+    if (
+        announced is not None
+        and not pd.isna(announced)
+        and abs((their_date - pd.Timestamp(announced)).days) <= threshold_days
+    ):
         return "the source uses the announcement date; ours is first availability"
     ours = pd.Timestamp(mine["release_date"])
     if mine.get("date_precision") == "month" and (ours.year, ours.month) == (
-            their_date.year, their_date.month):
+        their_date.year,
+        their_date.month,
+    ):
         return "our date is known to the month only; the source's day is in that month"
     notes = str(mine.get("notes") or "")
     if their_date.date().isoformat() in notes:
@@ -141,12 +208,30 @@ def explain_difference(mine: pd.Series, their_date: pd.Timestamp, threshold_days
     return None
 
 
-def _rec(issue: str, model_id: str | None, org: str, name: str | None, date: object,
-         their_name: str | None, their_date: object, diff: int | None,
-         url: str | None, link: str | None) -> dict[str, object]:
+def _rec(
+    issue: str,
+    model_id: str | None,
+    org: str,
+    name: str | None,
+    date: object,
+    their_name: str | None,
+    their_date: object,
+    diff: int | None,
+    url: str | None,
+    link: str | None,
+) -> dict[str, object]:
     def day(value: object) -> str | None:
         return value.date().isoformat() if isinstance(value, pd.Timestamp) else None
 
-    return {"issue": issue, "model_id": model_id, "org_id": org, "airace_name": name,
-            "airace_date": day(date), "source_name": their_name, "source_date": day(their_date),
-            "days_difference": diff, "airace_source_url": url, "source_link": link}
+    return {
+        "issue": issue,
+        "model_id": model_id,
+        "org_id": org,
+        "airace_name": name,
+        "airace_date": day(date),
+        "source_name": their_name,
+        "source_date": day(their_date),
+        "days_difference": diff,
+        "airace_source_url": url,
+        "source_link": link,
+    }

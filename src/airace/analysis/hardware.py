@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 PRECISIONS = ("fp64", "fp32", "tf32", "bf16", "fp16", "fp8", "fp4", "int8")
-BITS = {"fp64": 64, "fp32": 32, "tf32": 32, "bf16": 16, "fp16": 16, "fp8": 8, "fp4": 4,
-        "int8": 8}
+BITS = {"fp64": 64, "fp32": 32, "tf32": 32, "bf16": 16, "fp16": 16, "fp8": 8, "fp4": 4, "int8": 8}
 BASES = ("compute", "memory-bandwidth", "memory-capacity")
 POWER_BASES = ("it", "all-in")
 
@@ -22,9 +21,11 @@ TPP_A = 4800.0
 TPP_A2, PD_A2 = 1600.0, 5.92
 TPP_B1_LOW, PD_B1_LOW = 2400.0, 1.6
 PD_B2_LOW = 3.2
-ECCN_SOURCE = ("https://www.federalregister.gov/documents/2023/10/25/2023-23055/"
-               "implementation-of-additional-export-controls-certain-advanced-computing-items-"
-               "supercomputer-and-semiconductor-end")
+ECCN_SOURCE = (
+    "https://www.federalregister.gov/documents/2023/10/25/2023-23055/"
+    "implementation-of-additional-export-controls-certain-advanced-computing-items-"
+    "supercomputer-and-semiconductor-end"
+)
 
 
 class MissingFigure(ValueError):
@@ -62,11 +63,11 @@ def _chip_value(unit: Unit, column: str) -> tuple[float | None, str]:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None, "chip figure unpublished"
     return float(value) * float(unit.get("chip_count")), (
-        f"derived: {unit.get('chip_count')} x {unit.chip.get('chip_id')} {column}")
+        f"derived: {unit.get('chip_count')} x {unit.chip.get('chip_id')} {column}"
+    )
 
 
-def compute_flops(unit: Unit, precision: str, sparse: bool = False) -> tuple[float | None,
-                                                                              str]:
+def compute_flops(unit: Unit, precision: str, sparse: bool = False) -> tuple[float | None, str]:
     """Peak compute at a precision: vendor-stated for systems, else chips x per-chip figure."""
     if precision not in PRECISIONS:
         raise ValueError(f"unknown precision {precision!r}; use {', '.join(PRECISIONS)}")
@@ -79,8 +80,7 @@ def compute_flops(unit: Unit, precision: str, sparse: bool = False) -> tuple[flo
     return _chip_value(unit, column)
 
 
-def amount(unit: Unit, basis: str, precision: str, sparse: bool) -> tuple[float | None, str,
-                                                                           str]:
+def amount(unit: Unit, basis: str, precision: str, sparse: bool) -> tuple[float | None, str, str]:
     """The quantity being equalised (compute, memory bandwidth or capacity) and its column."""
     if basis == "compute":
         value, how = compute_flops(unit, precision, sparse)
@@ -124,8 +124,15 @@ def _per_unit(unit: Unit) -> dict[str, float | None]:
     }
 
 
-def compare(base: Unit, other: Unit, *, precision: str = "bf16", sparse: bool = False,
-            basis: str = "compute", power_basis: str = "all-in") -> dict[str, Any]:
+def compare(
+    base: Unit,
+    other: Unit,
+    *,
+    precision: str = "bf16",
+    sparse: bool = False,
+    basis: str = "compute",
+    power_basis: str = "all-in",
+) -> dict[str, Any]:
     """How much of OTHER matches one BASE on ``basis``, relative to BASE (ratios >1: more).
 
     units_ratio is the number of OTHER units per BASE unit; the other ratios compare what
@@ -140,8 +147,7 @@ def compare(base: Unit, other: Unit, *, precision: str = "bf16", sparse: bool = 
     missing: list[str] = []
     for unit, value, how in ((base, base_amount, base_how), (other, other_amount, other_how)):
         if value is None:
-            raise MissingFigure(f"{column} of {unit.id} is unpublished ({how}); "
-                                f"{_possible(unit)}")
+            raise MissingFigure(f"{column} of {unit.id} is unpublished ({how}); {_possible(unit)}")
     assert base_amount is not None and other_amount is not None
     units = base_amount / other_amount
     b, o = _per_unit(base), _per_unit(other)
@@ -175,39 +181,66 @@ def compare(base: Unit, other: Unit, *, precision: str = "bf16", sparse: bool = 
         "units_ratio": units,
         "chips_ratio": ratio("chips", b["chips"], o["chips"]),
         "cabinets_ratio": ratio("cabinets", b["cabinets"], o["cabinets"]),
-        "compute_cabinets_ratio": ratio("compute cabinets", b["compute_cabinets"],
-                                        o["compute_cabinets"]),
+        "compute_cabinets_ratio": ratio(
+            "compute cabinets", b["compute_cabinets"], o["compute_cabinets"]
+        ),
         "power_ratio": ratio(f"{power_basis} power", base_power, other_power),
         "floor_area_ratio": ratio("floor area", b["floor_area_m2"], o["floor_area_m2"]),
         "cost_ratio": ratio("price", mid(base_price), mid(other_price)),
         "missing": missing,
-        "inputs": _inputs(base, other, column, base_how, other_how, power_basis,
-                          base_power_how, other_power_how),
+        "inputs": _inputs(
+            base, other, column, base_how, other_how, power_basis, base_power_how, other_power_how
+        ),
     }
     return record
 
 
-def _inputs(base: Unit, other: Unit, column: str, base_how: str, other_how: str,
-            power_basis: str, base_power_how: str, other_power_how: str) -> list[dict[str, Any]]:
+def _inputs(
+    base: Unit,
+    other: Unit,
+    column: str,
+    base_how: str,
+    other_how: str,
+    power_basis: str,
+    base_power_how: str,
+    other_power_how: str,
+) -> list[dict[str, Any]]:
     power_col = {"it": "it_power_kw", "all-in": "all_in_power_kw"}[power_basis]
     out = []
-    for unit, how, power_how in ((base, base_how, base_power_how),
-                                 (other, other_how, other_power_how)):
-        for name in (column, "chip_count", "cabinets_total", "cabinets_compute",
-                     "floor_area_m2", power_col, "tdp_w", "price_usd_low", "price_usd_high"):
+    for unit, how, power_how in (
+        (base, base_how, base_power_how),
+        (other, other_how, other_power_how),
+    ):
+        for name in (
+            column,
+            "chip_count",
+            "cabinets_total",
+            "cabinets_compute",
+            "floor_area_m2",
+            power_col,
+            "tdp_w",
+            "price_usd_low",
+            "price_usd_high",
+        ):
             if name not in unit.values and not (name == column and unit.kind == "system"):
                 continue
             value = unit.get(name)
-            note = how if name == column else (power_how if name in (power_col, "tdp_w")
-                                               else "")
+            note = how if name == column else (power_how if name in (power_col, "tdp_w") else "")
             if value is None and name == column and unit.chip is not None:
                 src = unit.chip.get("_sources", {}).get(column) or unit.chip.get("_row_source")
             else:
                 src = unit.source(name)
-            out.append({"unit": unit.id, "field": name, "value": value, "how": note,
-                        "source_url": (src or {}).get("source_url"),
-                        "evidence_type": (src or {}).get("evidence_type"),
-                        "confidence": (src or {}).get("confidence")})
+            out.append(
+                {
+                    "unit": unit.id,
+                    "field": name,
+                    "value": value,
+                    "how": note,
+                    "source_url": (src or {}).get("source_url"),
+                    "evidence_type": (src or {}).get("evidence_type"),
+                    "confidence": (src or {}).get("confidence"),
+                }
+            )
     return out
 
 
@@ -215,16 +248,22 @@ def _possible(unit: Unit) -> str:
     """Which comparisons the unit's published figures allow."""
     precisions = [p for p in PRECISIONS if compute_flops(unit, p)[0] is not None]
     sparse = [p for p in PRECISIONS if compute_flops(unit, p, True)[0] is not None]
-    memory = [b for b in ("memory-bandwidth", "memory-capacity")
-              if amount(unit, b, "bf16", False)[0] is not None]
+    memory = [
+        b
+        for b in ("memory-bandwidth", "memory-capacity")
+        if amount(unit, b, "bf16", False)[0] is not None
+    ]
     parts = []
     if precisions:
         parts.append(f"dense compute at {', '.join(precisions)}")
     if sparse:
         parts.append(f"sparse compute at {', '.join(sparse)}")
     parts.extend(memory)
-    return ("comparisons possible for it: " + "; ".join(parts)) if parts else (
-        "no comparison is possible for it with published figures")
+    return (
+        ("comparisons possible for it: " + "; ".join(parts))
+        if parts
+        else ("no comparison is possible for it with published figures")
+    )
 
 
 def classify(chip: Unit) -> dict[str, Any]:
@@ -250,20 +289,26 @@ def classify(chip: Unit) -> dict[str, Any]:
         eccn, why = "3A090.a", f"TPP {tpp:.0f} >= {TPP_A:.0f} (3A090.a.1)"
     elif density is None:
         eccn = "undetermined" if tpp >= TPP_A2 else "none"
-        why = ("TPP between 1600 and 4800: the paragraph depends on performance density, "
-               "and the die area is unpublished" if tpp >= TPP_A2 else
-               f"TPP {tpp:.0f} < {TPP_A2:.0f}: below every 3A090 threshold")
+        why = (
+            "TPP between 1600 and 4800: the paragraph depends on performance density, "
+            "and the die area is unpublished"
+            if tpp >= TPP_A2
+            else f"TPP {tpp:.0f} < {TPP_A2:.0f}: below every 3A090 threshold"
+        )
     elif tpp >= TPP_A2 and density >= PD_A2:
         eccn, why = "3A090.a", f"TPP {tpp:.0f} >= 1600 and density {density:.2f} >= 5.92 (a.2)"
     elif TPP_B1_LOW <= tpp < TPP_A and PD_B1_LOW <= density < PD_A2:
-        eccn, why = "3A090.b", (f"TPP {tpp:.0f} in [2400, 4800) and density {density:.2f} in "
-                                "[1.6, 5.92) (b.1)")
+        eccn, why = (
+            "3A090.b",
+            (f"TPP {tpp:.0f} in [2400, 4800) and density {density:.2f} in [1.6, 5.92) (b.1)"),
+        )
     elif tpp >= TPP_A2 and PD_B2_LOW <= density < PD_A2:
-        eccn, why = "3A090.b", (f"TPP {tpp:.0f} >= 1600 and density {density:.2f} in "
-                                "[3.2, 5.92) (b.2)")
+        eccn, why = (
+            "3A090.b",
+            (f"TPP {tpp:.0f} >= 1600 and density {density:.2f} in [3.2, 5.92) (b.2)"),
+        )
     else:
-        eccn, why = "none", (f"TPP {tpp:.0f} and density {density:.2f} meet no 3A090 "
-                             "paragraph")
+        eccn, why = "none", (f"TPP {tpp:.0f} and density {density:.2f} meet no 3A090 paragraph")
     return {
         "chip": chip.id,
         "tpp": round(tpp, 1),
@@ -280,7 +325,7 @@ def classify(chip: Unit) -> dict[str, Any]:
             "3A090.b.2": "TPP >= 1600 and 3.2 <= performance density < 5.92",
         },
         "rule": "ECCN 3A090 as amended by the BIS interim final rule of 2023-10-17 "
-                "(88 FR 73458, published 2023-10-25)",
+        "(88 FR 73458, published 2023-10-25)",
         "rule_source": ECCN_SOURCE,
         "is_us_export_controlled": chip.get("is_us_export_controlled"),
         "export_controlled_since_date": chip.get("export_controlled_since_date"),

@@ -73,7 +73,9 @@ def open_file(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
             if time.monotonic() >= deadline:
                 raise CatalogBusy(
                     "catalog busy: another airace process is writing to it; try again when "
-                    "it has finished", file=str(path)) from None
+                    "it has finished",
+                    file=str(path),
+                ) from None
             time.sleep(0.05)
 
 
@@ -94,8 +96,7 @@ def table_frame(table: Table) -> pd.DataFrame:
 
     columns = list(table.meta.columns)
     records = [
-        {c: (list(v) if isinstance(v, tuple) else v) for c, v in row.items()}
-        for row in table.rows
+        {c: (list(v) if isinstance(v, tuple) else v) for c, v in row.items()} for row in table.rows
     ]
     return pd.DataFrame.from_records(records, columns=columns)
 
@@ -110,8 +111,9 @@ def _create_sql(table: Table) -> str:
     return f'CREATE OR REPLACE TABLE "{table.name}" ({cols})'
 
 
-def build(path: Path, folder: Path, *, today: dt.date,
-          after_build: AfterBuild | None = None) -> str:
+def build(
+    path: Path, folder: Path, *, today: dt.date, after_build: AfterBuild | None = None
+) -> str:
     """(Re)build the curated tables of the catalog in one transaction; returns the hash.
 
     ``today`` is what validation compares retrieval dates with (no clock read here);
@@ -124,19 +126,24 @@ def build(path: Path, folder: Path, *, today: dt.date,
     if problems:
         shown = "\n  ".join(p.line() for p in problems[:5])
         more = f"\n  ... and {len(problems) - 5} more" if len(problems) > 5 else ""
-        raise AiraceError(f"curated data in {folder} does not validate "
-                          f"({len(problems)} problems); run `airace data validate`:\n  "
-                          f"{shown}{more}")
+        raise AiraceError(
+            f"curated data in {folder} does not validate "
+            f"({len(problems)} problems); run `airace data validate`:\n  "
+            f"{shown}{more}"
+        )
     tables = read_all(folder)
     digest = fingerprint(folder)
     path.parent.mkdir(parents=True, exist_ok=True)
     con = open_file(path, read_only=False)
     try:
         con.execute("BEGIN TRANSACTION")
-        con.execute("CREATE TABLE IF NOT EXISTS airace_meta (key VARCHAR PRIMARY KEY, "
-                    "value VARCHAR)")
-        con.execute("CREATE OR REPLACE TABLE curated_tables (name VARCHAR, title VARCHAR, "
-                    "licence VARCHAR, rows BIGINT, description VARCHAR)")
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS airace_meta (key VARCHAR PRIMARY KEY, value VARCHAR)"
+        )
+        con.execute(
+            "CREATE OR REPLACE TABLE curated_tables (name VARCHAR, title VARCHAR, "
+            "licence VARCHAR, rows BIGINT, description VARCHAR)"
+        )
         for table in tables.values():
             frame = table_frame(table)
             con.execute(_create_sql(table))
@@ -144,15 +151,24 @@ def build(path: Path, folder: Path, *, today: dt.date,
                 con.register("_frame", frame)
                 con.execute(f'INSERT INTO "{table.name}" SELECT * FROM _frame')
                 con.unregister("_frame")
-            con.execute("INSERT INTO curated_tables VALUES (?, ?, ?, ?, ?)",
-                        [table.name, table.meta.title, table.meta.licence, len(table.rows),
-                         table.meta.description])
+            con.execute(
+                "INSERT INTO curated_tables VALUES (?, ?, ?, ?, ?)",
+                [
+                    table.name,
+                    table.meta.title,
+                    table.meta.licence,
+                    len(table.rows),
+                    table.meta.description,
+                ],
+            )
         if after_build is not None:
             after_build(con)
-        con.execute("INSERT OR REPLACE INTO airace_meta VALUES ('curated_fingerprint', ?)",
-                    [digest])
-        con.execute("INSERT OR REPLACE INTO airace_meta VALUES ('curated_folder', ?)",
-                    [str(folder)])
+        con.execute(
+            "INSERT OR REPLACE INTO airace_meta VALUES ('curated_fingerprint', ?)", [digest]
+        )
+        con.execute(
+            "INSERT OR REPLACE INTO airace_meta VALUES ('curated_folder', ?)", [str(folder)]
+        )
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -169,8 +185,14 @@ class Catalog:
     swaps the read-only connection for a writable one for the duration of a write.
     """
 
-    def __init__(self, path: Path, folder: Path, *, today: dt.date | None = None,
-                 after_build: AfterBuild | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        folder: Path,
+        *,
+        today: dt.date | None = None,
+        after_build: AfterBuild | None = None,
+    ) -> None:
         self.path = path
         self.folder = folder
         self.today = today or dt.date.today()
@@ -218,8 +240,9 @@ class Catalog:
 
     def has_table(self, name: str) -> bool:
         if self._tables is None:
-            self._tables = {r[0] for r in self.rows(
-                "SELECT table_name FROM information_schema.tables")}
+            self._tables = {
+                r[0] for r in self.rows("SELECT table_name FROM information_schema.tables")
+            }
         return name in self._tables
 
     @contextmanager

@@ -17,28 +17,50 @@ from airace.version import __version__
 # name -> (module, attribute, one-line help shown by `airace --help`)
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "releases": ("airace.cli.releases", "releases", "List model releases with filters."),
-    "cadence": ("airace.cli.cadence", "cadence",
-                "Count launches per lab or country under counting rules."),
+    "cadence": (
+        "airace.cli.cadence",
+        "cadence",
+        "Count launches per lab or country under counting rules.",
+    ),
     "rules": ("airace.cli.rules", "rules", "Counting rules: list the bundled ones."),
-    "data": ("airace.cli.data", "data",
-             "Curated data: validate, describe, rebuild the catalog."),
-    "import": ("airace.cli.imports", "import_",
-               "Import an upstream file (Epoch AI, LMArena, OpenRouter)."),
-    "sources": ("airace.cli.sources", "sources",
-                "List imported snapshots and unmatched names."),
-    "update": ("airace.cli.update", "update",
-               "Download the newest upstream files and import them."),
+    "data": ("airace.cli.data", "data", "Curated data: validate, describe, rebuild the catalog."),
+    "import": (
+        "airace.cli.imports",
+        "import_",
+        "Import an upstream file (Epoch AI, LMArena, OpenRouter).",
+    ),
+    "sources": ("airace.cli.sources", "sources", "List imported snapshots and unmatched names."),
+    "update": (
+        "airace.cli.update",
+        "update",
+        "Download the newest upstream files and import them.",
+    ),
     "gap": ("airace.cli.gap", "gap", "Frontier gap and lag between two groups of models."),
-    "hardware": ("airace.cli.hardware", "hardware",
-                 "Chips and systems: list, show, compare, classify, diff."),
-    "budget": ("airace.cli.economics", "budget",
-               "Dollars to chips to training FLOP, vs well-known training runs."),
-    "compute-share": ("airace.cli.economics", "compute_share",
-                      "AI supercomputer compute by country (Epoch clusters)."),
-    "claims": ("airace.cli.claims", "claims",
-               "Check a ledger of claims and predictions against the data."),
-    "compare-dates": ("airace.cli.compare", "compare_dates",
-                      "Curated release dates vs an imported source."),
+    "hardware": (
+        "airace.cli.hardware",
+        "hardware",
+        "Chips and systems: list, show, compare, classify, diff.",
+    ),
+    "budget": (
+        "airace.cli.economics",
+        "budget",
+        "Dollars to chips to training FLOP, vs well-known training runs.",
+    ),
+    "compute-share": (
+        "airace.cli.economics",
+        "compute_share",
+        "AI supercomputer compute by country (Epoch clusters).",
+    ),
+    "claims": (
+        "airace.cli.claims",
+        "claims",
+        "Check a ledger of claims and predictions against the data.",
+    ),
+    "compare-dates": (
+        "airace.cli.compare",
+        "compare_dates",
+        "Curated release dates vs an imported source.",
+    ),
 }
 
 

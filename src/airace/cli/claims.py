@@ -19,10 +19,11 @@ def _short(text: str, n: int = 70) -> str:
 
 
 def _figures_text(figures: Any) -> str:
-    if isinstance(figures, dict) and figures and all(isinstance(v, dict) for v in
-                                                    figures.values()):
-        return " | ".join(f"{k}: " + ", ".join(f"{kk}={cell_text(vv)}" for kk, vv in v.items())
-                          for k, v in figures.items())
+    if isinstance(figures, dict) and figures and all(isinstance(v, dict) for v in figures.values()):
+        return " | ".join(
+            f"{k}: " + ", ".join(f"{kk}={cell_text(vv)}" for kk, vv in v.items())
+            for k, v in figures.items()
+        )
     if isinstance(figures, dict):
         return ", ".join(f"{k}={cell_text(v)}" for k, v in figures.items() if v is not None)
     return cell_text(figures)
@@ -34,8 +35,10 @@ def _markdown(records: list[dict[str, Any]]) -> str:
 
     lines = ["| claim | quote | verdict | key figures | reason |", "|---|---|---|---|---|"]
     for r in records:
-        lines.append(f"| {r['claim_id']} | {esc(_short(r['quote'], 90))} | **{r['verdict']}** | "
-                     f"{esc(_figures_text(r['figures']))} | {esc(r['reason'])} |")
+        lines.append(
+            f"| {r['claim_id']} | {esc(_short(r['quote'], 90))} | **{r['verdict']}** | "
+            f"{esc(_figures_text(r['figures']))} | {esc(r['reason'])} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -47,12 +50,18 @@ def claims() -> None:
 @claims.command()
 @click.argument("ledgers", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--as-of", type=DATE, default=None, help="Evaluate as of this date (default: today).")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "markdown"]),
-              default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json", "markdown"]),
+    default="table",
+    show_default=True,
+)
 @click.option("--strict", is_flag=True, help="Exit 1 when any claim is contradicted.")
 @output_option
-def check(ledgers: tuple[Path, ...], as_of: dt.date | None, fmt: str, strict: bool,
-          output: Path | None) -> None:
+def check(
+    ledgers: tuple[Path, ...], as_of: dt.date | None, fmt: str, strict: bool, output: Path | None
+) -> None:
     """One verdict per claim: supported, contradicted, depends on definition, insufficient
     data, pending, resolved true or resolved false — with key figures and a reason.
 
@@ -73,16 +82,25 @@ def check(ledgers: tuple[Path, ...], as_of: dt.date | None, fmt: str, strict: bo
     elif fmt == "markdown":
         emit(_markdown(records), output)
     else:
-        rows = [{"claim_id": r["claim_id"], "quote": _short(r["quote"]),
-                 "verdict": r["verdict"], "key figures": _figures_text(r["figures"]),
-                 "reason": r["reason"]} for r in records]
+        rows = [
+            {
+                "claim_id": r["claim_id"],
+                "quote": _short(r["quote"]),
+                "verdict": r["verdict"],
+                "key figures": _figures_text(r["figures"]),
+                "reason": r["reason"],
+            }
+            for r in records
+        ]
         if fmt == "csv":
             emit(render(rows, "csv"), output)
         else:
             counts = result.extra["counts"]
-            footer = (f"As of {result.params['as_of']}: "
-                      + ", ".join(f"{k} {n}" for k, n in counts.items())
-                      + ". `airace claims explain CLAIM_ID` shows the evidence and sources.")
+            footer = (
+                f"As of {result.params['as_of']}: "
+                + ", ".join(f"{k} {n}" for k, n in counts.items())
+                + ". `airace claims explain CLAIM_ID` shows the evidence and sources."
+            )
             emit(render(rows, "table", footer=footer), output)
     if strict and any(r["verdict"] == "contradicted" for r in records):
         sys.exit(1)
@@ -92,11 +110,13 @@ def check(ledgers: tuple[Path, ...], as_of: dt.date | None, fmt: str, strict: bo
 @click.argument("claim_id")
 @click.option("--ledger", "ledgers", multiple=True, type=click.Path(path_type=Path))
 @click.option("--as-of", type=DATE, default=None)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @output_option
-def explain(claim_id: str, ledgers: tuple[Path, ...], as_of: dt.date | None, fmt: str,
-            output: Path | None) -> None:
+def explain(
+    claim_id: str, ledgers: tuple[Path, ...], as_of: dt.date | None, fmt: str, output: Path | None
+) -> None:
     """The full evidence behind one claim's verdict, with sources.
 
     \b
@@ -109,12 +129,17 @@ def explain(claim_id: str, ledgers: tuple[Path, ...], as_of: dt.date | None, fmt
     if fmt == "json":
         emit(to_json(result.record), output)
         return
-    verdict, ledger, claim = (result.extra["verdict"], result.extra["ledger"],
-                              result.extra["claim"])
+    verdict, ledger, claim = (
+        result.extra["verdict"],
+        result.extra["ledger"],
+        result.extra["claim"],
+    )
     doc = ledger.document
-    lines = [f"{claim.id} ({claim.kind}) — {doc.title}",
-             f"  {doc.publisher or ''} {doc.date} {doc.url or ''}".rstrip(),
-             f"Quote: “{' '.join(claim.quote.split())}”"]
+    lines = [
+        f"{claim.id} ({claim.kind}) — {doc.title}",
+        f"  {doc.publisher or ''} {doc.date} {doc.url or ''}".rstrip(),
+        f"Quote: “{' '.join(claim.quote.split())}”",
+    ]
     if claim.speaker:
         lines.append(f"Speaker: {claim.speaker}")
     if claim.summary:
@@ -122,8 +147,9 @@ def explain(claim_id: str, ledgers: tuple[Path, ...], as_of: dt.date | None, fmt
     lines += [f"Verdict: {verdict.verdict}", f"Reason: {verdict.reason}"]
     if claim.kind == "prediction":
         stated = "none" if claim.probability is None else claim.probability
-        lines.append(f"Made on {claim.made_on}, resolves by {claim.resolve_by}; stated "
-                     f"probability: {stated}")
+        lines.append(
+            f"Made on {claim.made_on}, resolves by {claim.resolve_by}; stated probability: {stated}"
+        )
     for outcome in verdict.readings:
         lines.append(f"\nReading: {outcome.label} — {outcome.status}")
         params = ", ".join(f"{k}={v}" for k, v in outcome.params.items())
@@ -135,8 +161,9 @@ def explain(claim_id: str, ledgers: tuple[Path, ...], as_of: dt.date | None, fmt
     if verdict.evidence:
         lines.append("\nEvidence:")
         for row in verdict.evidence[:60]:
-            lines.append("  " + ", ".join(f"{k}={cell_text(v)}" for k, v in row.items()
-                                         if v is not None))
+            lines.append(
+                "  " + ", ".join(f"{k}={cell_text(v)}" for k, v in row.items() if v is not None)
+            )
         if len(verdict.evidence) > 60:
             lines.append(f"  ... {len(verdict.evidence) - 60} more (use --format json)")
     lines.append("\nSources:")
@@ -150,11 +177,15 @@ def explain(claim_id: str, ledgers: tuple[Path, ...], as_of: dt.date | None, fmt
 @claims.command()
 @click.argument("ledgers", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--as-of", type=DATE, default=None)
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "markdown"]),
-              default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json", "markdown"]),
+    default="table",
+    show_default=True,
+)
 @output_option
-def score(ledgers: tuple[Path, ...], as_of: dt.date | None, fmt: str,
-          output: Path | None) -> None:
+def score(ledgers: tuple[Path, ...], as_of: dt.date | None, fmt: str, output: Path | None) -> None:
     """Forecasting scores per document and per author: Brier score over resolved predictions
     with a stated probability; hits and misses for those without one.
 

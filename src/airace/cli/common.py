@@ -21,15 +21,26 @@ from airace.render.text import cell_text, render, render_result
 from airace.service.result import Result, jsonable
 
 FORMATS = ("table", "csv", "json")
-__all__ = ["DATE", "cell_text", "emit", "emit_result", "format_option", "info", "jsonable",
-           "output_option", "render", "split_list"]
+__all__ = [
+    "DATE",
+    "cell_text",
+    "emit",
+    "emit_result",
+    "format_option",
+    "info",
+    "jsonable",
+    "output_option",
+    "render",
+    "split_list",
+]
 
 
 class DateType(click.ParamType):
     name = "DATE"
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
-                ) -> dt.date:
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> dt.date:
         if isinstance(value, dt.date):
             return value
         from airace.schema.periods import user_date
@@ -42,17 +53,33 @@ DATE = DateType()
 
 
 def format_option(extra: Sequence[str] = ()) -> Callable[[Any], Any]:
-    return click.option("--format", "fmt", type=click.Choice([*FORMATS, *extra]),
-                        default="table", show_default=True, help="Output format.")
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice([*FORMATS, *extra]),
+        default="table",
+        show_default=True,
+        help="Output format.",
+    )
 
 
-output_option = click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-                             default=None, help="Write to this file instead of stdout.")
+output_option = click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file instead of stdout.",
+)
 
 
 def as_of_option(required: bool = False) -> Callable[[Any], Any]:
-    return click.option("--as-of", type=DATE, required=required, default=None,
-                        help="Evaluate as of this date (YYYY-MM-DD).")
+    return click.option(
+        "--as-of",
+        type=DATE,
+        required=required,
+        default=None,
+        help="Evaluate as of this date (YYYY-MM-DD).",
+    )
 
 
 def split_list(value: str | None) -> list[str]:

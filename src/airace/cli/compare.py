@@ -11,18 +11,36 @@ from airace.render.text import provenance_footer
 
 
 @click.command("compare-dates")
-@click.option("--source", default="epoch-notable", show_default=True,
-              help="Imported model list (see `airace sources kinds`).")
+@click.option(
+    "--source",
+    default="epoch-notable",
+    show_default=True,
+    help="Imported model list (see `airace sources kinds`).",
+)
 @click.option("--lab", "labs", default=None, help="Comma-separated labs (default: all ours).")
-@click.option("--days", "threshold", type=int, default=3, show_default=True,
-              help="Report dates that differ by more than this many days.")
-@click.option("--since", default="2023-01-01", show_default=True,
-              help="Compare launches from this date on.")
+@click.option(
+    "--days",
+    "threshold",
+    type=int,
+    default=3,
+    show_default=True,
+    help="Report dates that differ by more than this many days.",
+)
+@click.option(
+    "--since", default="2023-01-01", show_default=True, help="Compare launches from this date on."
+)
 @click.option("--snapshot", default=None, help="Snapshot id (default: the newest).")
 @format_option()
 @output_option
-def compare_dates(source: str, labs: str | None, threshold: int, since: str,
-                  snapshot: str | None, fmt: str, output: Path | None) -> None:
+def compare_dates(
+    source: str,
+    labs: str | None,
+    threshold: int,
+    since: str,
+    snapshot: str | None,
+    fmt: str,
+    output: Path | None,
+) -> None:
     """List curated releases whose date differs from the source's, and models on one side only.
 
     Issues: date_differs (|days| > --days), missing_in_source (our launch, not in the
@@ -36,11 +54,24 @@ def compare_dates(source: str, labs: str | None, threshold: int, since: str,
     """
     import airace.service as svc
 
-    result = svc.compare_dates(source=source, labs=split_list(labs) or None,
-                               threshold_days=threshold, snapshot=snapshot, since=since)
+    result = svc.compare_dates(
+        source=source,
+        labs=split_list(labs) or None,
+        threshold_days=threshold,
+        snapshot=snapshot,
+        since=since,
+    )
     counts = result.summary["counts"]
     summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "no differences"
-    columns = ["issue", "org_id", "model_id", "airace_date", "source_date", "days_difference",
-               "source_name"]
-    emit_result(result, fmt, output, columns=columns,
-                footer=f"{summary}.\n{provenance_footer(result)}")
+    columns = [
+        "issue",
+        "org_id",
+        "model_id",
+        "airace_date",
+        "source_date",
+        "days_difference",
+        "source_name",
+    ]
+    emit_result(
+        result, fmt, output, columns=columns, footer=f"{summary}.\n{provenance_footer(result)}"
+    )

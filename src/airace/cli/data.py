@@ -17,8 +17,12 @@ def data() -> None:
 
 
 @data.command()
-@click.option("--data-dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
-              default=None, help="Validate a copy of the curated tables in this folder.")
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Validate a copy of the curated tables in this folder.",
+)
 @format_option()
 def validate(data_dir: Path | None, fmt: str) -> None:
     """Check every curated table: types, enums, keys, provenance, plausibility.
@@ -37,8 +41,16 @@ def validate(data_dir: Path | None, fmt: str) -> None:
     folder = data_dir or curated_dir()
     problems = run(folder, dt.date.today())
     if fmt != "table":
-        records = [{"table": p.table, "row": p.row, "field": p.field, "check": p.check,
-                    "message": p.message} for p in problems]
+        records = [
+            {
+                "table": p.table,
+                "row": p.row,
+                "field": p.field,
+                "check": p.check,
+                "message": p.message,
+            }
+            for p in problems
+        ]
         emit(render(records, fmt, columns=["table", "row", "field", "check", "message"]), None)
     else:
         for problem in problems:
@@ -62,8 +74,10 @@ def tables(fmt: str, output: Path | None) -> None:
     """
     from airace.schema.tables import read_all
 
-    records = [{"table": name, "rows": len(t.rows), "licence": t.meta.licence,
-                "title": t.meta.title} for name, t in read_all().items()]
+    records = [
+        {"table": name, "rows": len(t.rows), "licence": t.meta.licence, "title": t.meta.title}
+        for name, t in read_all().items()
+    ]
     emit(render(records, fmt), output)
 
 
@@ -82,5 +96,7 @@ def path() -> None:
     """Print where the catalog and snapshots live (AIRACE_HOME)."""
     from airace.catalog import paths
 
-    click.echo(f"home: {paths.home()}\ncatalog: {paths.catalog_path()}\n"
-               f"curated data: {paths.curated_dir()}")
+    click.echo(
+        f"home: {paths.home()}\ncatalog: {paths.catalog_path()}\n"
+        f"curated data: {paths.curated_dir()}"
+    )

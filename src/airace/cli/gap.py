@@ -23,41 +23,88 @@ Definitions:
 
 
 @click.command(epilog=DEFINITIONS)
-@click.option("--metric", default=None, help="eci, lmarena, or a benchmark id "
-              "(see --list-metrics).")
-@click.option("--source", default=None, help="curated, epoch-eci, epoch-benchmarks, lmarena, "
-              "lmarena-history (default: curated when it has the metric).")
+@click.option(
+    "--metric", default=None, help="eci, lmarena, or a benchmark id (see --list-metrics)."
+)
+@click.option(
+    "--source",
+    default=None,
+    help="curated, epoch-eci, epoch-benchmarks, lmarena, "
+    "lmarena-history (default: curated when it has the metric).",
+)
 @click.option("--snapshot", default=None, help="Imported snapshot id (default: the newest).")
-@click.option("--groups", "groups_text", default="country:US,CN", show_default=True,
-              help="country:US,CN | lab:openai,deepseek | access:closed,open "
-                   "(leader, then follower).")
+@click.option(
+    "--groups",
+    "groups_text",
+    default="country:US,CN",
+    show_default=True,
+    help="country:US,CN | lab:openai,deepseek | access:closed,open (leader, then follower).",
+)
 @click.option("--as-of", type=DATE, default=None, help="Date to evaluate (default: today).")
 @click.option("--since", type=DATE, default=None, help="Start of --series/--stats.")
-@click.option("--until", type=DATE, default=None, help="End of --series/--stats "
-              "(default: --as-of).")
-@click.option("--tie", type=float, default=0.0, show_default=True,
-              help="Scores within TIE of the follower's count as reached.")
-@click.option("--series", type=click.Choice(["daily", "monthly"]), default=None,
-              help="One record per day or per month end.")
+@click.option(
+    "--until", type=DATE, default=None, help="End of --series/--stats (default: --as-of)."
+)
+@click.option(
+    "--tie",
+    type=float,
+    default=0.0,
+    show_default=True,
+    help="Scores within TIE of the follower's count as reached.",
+)
+@click.option(
+    "--series",
+    type=click.Choice(["daily", "monthly"]),
+    default=None,
+    help="One record per day or per month end.",
+)
 @click.option("--stats", is_flag=True, help="Lag statistics and trend over --since..--until.")
 @click.option("--bootstrap", type=click.IntRange(0, 100_000), default=1000, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--efficiency", "budgets", default=None,
-              help="Comma-separated training-compute budgets in FLOP (e.g. 1e24,1e25): the "
-                   "best score each group reached within each budget.")
-@click.option("--multi-country", type=click.Choice(["each", "exclude"]), default="each",
-              show_default=True, help="Models listing several countries: count for each, "
-                                      "or leave out.")
-@click.option("--evaluator", type=click.Choice(["any", "self", "third_party"]),
-              default="any", show_default=True, help="Curated scores: who ran the eval.")
+@click.option(
+    "--efficiency",
+    "budgets",
+    default=None,
+    help="Comma-separated training-compute budgets in FLOP (e.g. 1e24,1e25): the "
+    "best score each group reached within each budget.",
+)
+@click.option(
+    "--multi-country",
+    type=click.Choice(["each", "exclude"]),
+    default="each",
+    show_default=True,
+    help="Models listing several countries: count for each, or leave out.",
+)
+@click.option(
+    "--evaluator",
+    type=click.Choice(["any", "self", "third_party"]),
+    default="any",
+    show_default=True,
+    help="Curated scores: who ran the eval.",
+)
 @click.option("--list-metrics", is_flag=True, help="List metrics and their sources.")
 @format_option()
 @output_option
-def gap(metric: str | None, source: str | None, snapshot: str | None, groups_text: str,
-        as_of: dt.date | None, since: dt.date | None, until: dt.date | None, tie: float,
-        series: str | None, stats: bool, bootstrap: int, seed: int, budgets: str | None,
-        multi_country: str, evaluator: str, list_metrics: bool, fmt: str,
-        output: Path | None) -> None:
+def gap(
+    metric: str | None,
+    source: str | None,
+    snapshot: str | None,
+    groups_text: str,
+    as_of: dt.date | None,
+    since: dt.date | None,
+    until: dt.date | None,
+    tie: float,
+    series: str | None,
+    stats: bool,
+    bootstrap: int,
+    seed: int,
+    budgets: str | None,
+    multi_country: str,
+    evaluator: str,
+    list_metrics: bool,
+    fmt: str,
+    output: Path | None,
+) -> None:
     """How far behind is one group of labs, in score and in months, and is the lag growing?
 
     \b
@@ -73,17 +120,24 @@ def gap(metric: str | None, source: str | None, snapshot: str | None, groups_tex
     if list_metrics:
         emit_result(svc.metrics(), fmt, output, footer="")
         return
-    common: dict[str, Any] = dict(metric=metric, groups=groups_text, source=source,
-                                  snapshot=snapshot, multi_country=multi_country,
-                                  evaluator=evaluator)
+    common: dict[str, Any] = dict(
+        metric=metric,
+        groups=groups_text,
+        source=source,
+        snapshot=snapshot,
+        multi_country=multi_country,
+        evaluator=evaluator,
+    )
     if budgets:
         result = svc.efficiency(budgets=_budgets(budgets), as_of=as_of, **common)
     elif stats:
-        result = svc.gap_stats(since=since, until=until, as_of=as_of, tie=tie,
-                               bootstrap=bootstrap, seed=seed, **common)
+        result = svc.gap_stats(
+            since=since, until=until, as_of=as_of, tie=tie, bootstrap=bootstrap, seed=seed, **common
+        )
     elif series:
-        result = svc.gap_series(since=since, until=until, as_of=as_of, every=series, tie=tie,
-                                **common)
+        result = svc.gap_series(
+            since=since, until=until, as_of=as_of, every=series, tie=tie, **common
+        )
     else:
         result = svc.gap(as_of=as_of, tie=tie, **common)
     if fmt == "table" and len(result.records) == 1 and not budgets:
@@ -99,8 +153,7 @@ def _budgets(text: str) -> list[float]:
     try:
         values = [float(part) for part in text.split(",") if part.strip()]
     except ValueError:
-        raise AiraceError(f"bad --efficiency {text!r}: give FLOP budgets like 1e24,1e25") \
-            from None
+        raise AiraceError(f"bad --efficiency {text!r}: give FLOP budgets like 1e24,1e25") from None
     if not values or any(v <= 0 for v in values):
         raise AiraceError("--efficiency budgets must be positive numbers of FLOP")
     return values

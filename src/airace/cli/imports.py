@@ -8,22 +8,25 @@ from pathlib import Path
 import click
 
 from airace.cli.common import DATE, emit_result, format_option, info
-
 from airace.importers.registry import KINDS, MODEL_VARIANTS_HELP
 
 
 @click.command("import")
 @click.argument("kind", type=click.Choice(list(KINDS)))
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option("--variant", default=None,
-              help="For epoch-models when the file name does not tell: "
-                   f"{MODEL_VARIANTS_HELP}.")
-@click.option("--accessed", type=DATE, default=None,
-              help="Date the file was downloaded (default: today).")
+@click.option(
+    "--variant",
+    default=None,
+    help=f"For epoch-models when the file name does not tell: {MODEL_VARIANTS_HELP}.",
+)
+@click.option(
+    "--accessed", type=DATE, default=None, help="Date the file was downloaded (default: today)."
+)
 @click.option("--url", default=None, help="Where the file was downloaded from.")
 @format_option()
-def import_(kind: str, path: Path, variant: str | None, accessed: dt.date | None,
-            url: str | None, fmt: str) -> None:
+def import_(
+    kind: str, path: Path, variant: str | None, accessed: dt.date | None, url: str | None, fmt: str
+) -> None:
     """Import an upstream file; identical files are imported once.
 
     Prints the snapshot id, the rows imported and the names that matched no airace id.
@@ -43,18 +46,24 @@ def import_(kind: str, path: Path, variant: str | None, accessed: dt.date | None
         emit_result(outcome, fmt, None)
         return
     if result["already_imported"]:
-        click.echo(f"{result['snapshot_id']}: identical file already imported "
-                   f"({result['rows_imported']} rows); nothing changed")
+        click.echo(
+            f"{result['snapshot_id']}: identical file already imported "
+            f"({result['rows_imported']} rows); nothing changed"
+        )
         return
-    click.echo(f"imported {result['rows_imported']} rows from {result['upstream_rows']} "
-               f"upstream rows as snapshot {result['snapshot_id']} (source {result['source']})")
+    click.echo(
+        f"imported {result['rows_imported']} rows from {result['upstream_rows']} "
+        f"upstream rows as snapshot {result['snapshot_id']} (source {result['source']})"
+    )
     for note in outcome.caveats:
         info(note)
     if result["unmatched"]:
         orgs = [u for u in result["unmatched"] if u["kind"] == "org"]
         models = [u for u in result["unmatched"] if u["kind"] == "model"]
-        click.echo(f"unmatched: {len(orgs)} organisation names, {len(models)} model names "
-                   f"(kept with their original names; list them with "
-                   f"`airace sources unmatched {result['source']}`)")
+        click.echo(
+            f"unmatched: {len(orgs)} organisation names, {len(models)} model names "
+            f"(kept with their original names; list them with "
+            f"`airace sources unmatched {result['source']}`)"
+        )
         for u in orgs[:10]:
             click.echo(f"  org   {u['name']} ({u['rows']} rows)")

@@ -26,5 +26,6 @@ def list_rules(fmt: str, output: Path | None) -> None:
     """
     import airace.service as svc
 
-    emit_result(svc.rules(), fmt, output,
-                columns=["name", "title", "definition", "description"], footer="")
+    emit_result(
+        svc.rules(), fmt, output, columns=["name", "title", "definition", "description"], footer=""
+    )

@@ -28,14 +28,31 @@ def sources(ctx: click.Context, fmt: str, output: click.Path | None) -> None:
     import airace.service as svc
 
     result = svc.list_sources()
-    columns = ["snapshot_id", "source", "file_name", "imported_at", "min_date", "max_date",
-               "rows", "sha256", "licence"]
+    columns = [
+        "snapshot_id",
+        "source",
+        "file_name",
+        "imported_at",
+        "min_date",
+        "max_date",
+        "rows",
+        "sha256",
+        "licence",
+    ]
     records = [{**r, "sha256": r["sha256"][:16] + "…"} for r in result.records]
-    footer = (f"{len(records)} snapshot(s); the newest of each source is used unless "
-              "--snapshot is given" if records else
-              "no snapshots yet: `airace import KIND PATH` or `airace update`")
-    emit_result(result, fmt, output, columns=columns, records=records,  # type: ignore[arg-type]
-                footer=footer)
+    footer = (
+        f"{len(records)} snapshot(s); the newest of each source is used unless --snapshot is given"
+        if records
+        else "no snapshots yet: `airace import KIND PATH` or `airace update`"
+    )
+    emit_result(
+        result,
+        fmt,
+        output,
+        columns=columns,
+        records=records,  # type: ignore[arg-type]
+        footer=footer,
+    )
 
 
 @sources.command()
@@ -54,8 +71,13 @@ def unmatched(source: str, snapshot: str | None, fmt: str, output: Path | None) 
     """
     from airace.service import sources as op
 
-    emit_result(op.unmatched(source, snapshot), fmt, output,
-                columns=["name_kind", "name", "rows", "snapshot_id"], footer="")
+    emit_result(
+        op.unmatched(source, snapshot),
+        fmt,
+        output,
+        columns=["name_kind", "name", "rows", "snapshot_id"],
+        footer="",
+    )
 
 
 @sources.command()
@@ -71,7 +93,15 @@ def kinds(fmt: str, output: Path | None) -> None:
     from airace.importers import registry
     from airace.service.result import Result
 
-    records = [{"kind": k.name, "sources": list(k.sources), "publisher": k.publisher.producer,
-                "title": k.publisher.title, "licence": k.publisher.licence,
-                "downloads": [d.url for d in k.downloads]} for k in registry.KINDS.values()]
+    records = [
+        {
+            "kind": k.name,
+            "sources": list(k.sources),
+            "publisher": k.publisher.producer,
+            "title": k.publisher.title,
+            "licence": k.publisher.licence,
+            "downloads": [d.url for d in k.downloads],
+        }
+        for k in registry.KINDS.values()
+    ]
     emit_result(Result("source-kinds", records), fmt, output, footer="")

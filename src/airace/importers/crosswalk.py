@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-
 # Epoch spells some countries in ways pycountry's lookup does not accept.
 COUNTRY_SPELLINGS = {
     "korea (republic of)": "KR",
@@ -88,7 +87,8 @@ class Crosswalk:
         model_by_name: dict[str, str] = {}
         loose_keys: dict[str, set[str]] = {}
         for model_id, model_name in con.execute(
-                "SELECT model_id, model_name FROM releases ORDER BY release_date").fetchall():
+            "SELECT model_id, model_name FROM releases ORDER BY release_date"
+        ).fetchall():
             model_by_name.setdefault(norm(model_id), model_id)
             model_by_name.setdefault(norm(model_name), model_id)
             for name in (model_id, model_name):
@@ -103,7 +103,8 @@ class Crosswalk:
         ).fetchone()[0]
         if has_aliases:
             for source, external, model_id in con.execute(
-                    "SELECT source, external_name, model_id FROM model_aliases").fetchall():
+                "SELECT source, external_name, model_id FROM model_aliases"
+            ).fetchall():
                 aliases[(source, external.casefold())] = model_id
         return cls(org_by_name, country_by_org, model_by_name, aliases)
 
@@ -142,7 +143,8 @@ class Crosswalk:
             if hit:
                 return hit
             hit = self.model_by_name.get(norm(candidate)) or self.model_by_name.get(
-                "~" + loose(candidate))
+                "~" + loose(candidate)
+            )
             if hit:
                 return hit
         return None

@@ -18,24 +18,38 @@ from airace.importers.parsed import Parsed, Publisher
 from airace.importers.spec import Column, CsvSpec, read_csv
 
 MODELS = Publisher(
-    "Epoch AI", "Data on AI Models", "https://epoch.ai/data/ai-models", "CC BY 4.0",
+    "Epoch AI",
+    "Data on AI Models",
+    "https://epoch.ai/data/ai-models",
+    "CC BY 4.0",
     'Epoch AI, "Data on AI Models", published online at epoch.ai. Retrieved from '
-    "https://epoch.ai/data/ai-models")
+    "https://epoch.ai/data/ai-models",
+)
 HARDWARE = Publisher(
-    "Epoch AI", "Data on Machine Learning Hardware",
-    "https://epoch.ai/data/machine-learning-hardware", "CC BY 4.0",
+    "Epoch AI",
+    "Data on Machine Learning Hardware",
+    "https://epoch.ai/data/machine-learning-hardware",
+    "CC BY 4.0",
     'Epoch AI, "Data on Machine Learning Hardware", published online at epoch.ai. Retrieved '
-    "from https://epoch.ai/data/machine-learning-hardware")
+    "from https://epoch.ai/data/machine-learning-hardware",
+)
 BENCHMARKS = Publisher(
-    "Epoch AI", "AI Benchmarking Hub", "https://epoch.ai/benchmarks", "CC BY 4.0",
+    "Epoch AI",
+    "AI Benchmarking Hub",
+    "https://epoch.ai/benchmarks",
+    "CC BY 4.0",
     'Epoch AI, "AI Benchmarking Hub", published online at epoch.ai. Retrieved from '
-    "https://epoch.ai/benchmarks")
+    "https://epoch.ai/benchmarks",
+)
 CLUSTERS = Publisher(
-    "Epoch AI", "AI Supercomputers (GPU clusters)", "https://epoch.ai/data/ai-supercomputers",
+    "Epoch AI",
+    "AI Supercomputers (GPU clusters)",
+    "https://epoch.ai/data/ai-supercomputers",
     "CC BY 4.0",
     'Konstantin Pilz, Robi Rahman, James Sanders, Lennart Heim, "Trends in AI '
     'Supercomputers", published online at epoch.ai. Retrieved from '
-    "https://epoch.ai/data/ai-supercomputers")
+    "https://epoch.ai/data/ai-supercomputers",
+)
 
 MODEL_VARIANTS = {
     "notable_ai_models": "epoch-notable",
@@ -44,72 +58,107 @@ MODEL_VARIANTS = {
     "frontier_ai_models": "epoch-frontier",
 }
 
-MODELS_SPEC = CsvSpec("Epoch AI models", (
-    Column("Model", "model_name"),
-    Column("Organization", "organization"),
-    Column("Publication date", "release_date", "date"),
-    Column("Country (of organization)", "country_raw"),
-    Column("Domain", "domain"),
-    Column("Parameters", "parameters", "float"),
-    Column("Training compute (FLOP)", "training_compute_flop", "float"),
-    Column("Model accessibility", "accessibility"),
-    Column("Link", "link"),
-    Column("Confidence", "confidence", required=False),
-    Column("Open model weights?", "open_weights_raw", "bool", required=False,
-           true_values=("yes", "true"), false_values=("no", "false")),
-))
+MODELS_SPEC = CsvSpec(
+    "Epoch AI models",
+    (
+        Column("Model", "model_name"),
+        Column("Organization", "organization"),
+        Column("Publication date", "release_date", "date"),
+        Column("Country (of organization)", "country_raw"),
+        Column("Domain", "domain"),
+        Column("Parameters", "parameters", "float"),
+        Column("Training compute (FLOP)", "training_compute_flop", "float"),
+        Column("Model accessibility", "accessibility"),
+        Column("Link", "link"),
+        Column("Confidence", "confidence", required=False),
+        Column(
+            "Open model weights?",
+            "open_weights_raw",
+            "bool",
+            required=False,
+            true_values=("yes", "true"),
+            false_values=("no", "false"),
+        ),
+    ),
+)
 
-HARDWARE_SPEC = CsvSpec("Epoch AI ML hardware", (
-    Column("Hardware name", "hardware_name"),
-    Column("Manufacturer", "manufacturer"),
-    Column("Type", "hardware_type"),
-    Column("Release date", "release_date", "date", formats=("%Y-%m-%d", "%Y-%m", "%Y")),
-    Column("Release price (USD)", "price_usd", "float"),
-    Column("Tensor-FP16/BF16 performance (FLOP/s)", "dense_bf16_flops", "float"),
-    Column("FP8 performance (FLOP/s)", "dense_fp8_flops", "float"),
-    Column("FP4 performance (FLOP/s)", "dense_fp4_flops", "float", required=False),
-    Column("Memory (bytes)", "hbm_capacity_gb", "float", scale=1e-9),
-    Column("Memory bandwidth (byte/s)", "hbm_bandwidth_tb_s", "float", scale=1e-12),
-    Column("Intranode bandwidth (byte/s)", "scaleup_bandwidth_gb_s", "float", scale=1e-9,
-           required=False),
-    Column("TDP (W)", "tdp_w", "float"),
-    Column("FP64 (double precision) performance (FLOP/s)", "dense_fp64_flops", "float"),
-    Column("FP32 (single precision) performance (FLOP/s)", "dense_fp32_flops", "float"),
-    Column("TF32 (TensorFloat-32) performance (FLOP/s)", "dense_tf32_flops", "float"),
-    Column("FP16 (half precision) performance (FLOP/s)", "dense_fp16_flops", "float"),
-    Column("INT8 performance (OP/s)", "dense_int8_ops", "float"),
-    Column("Foundry", "foundry", required=False),
-    Column("Die Size (mm^2)", "die_area_mm2", "float", required=False),
-    Column("Process size (nm)", "process_nm", "float", required=False),
-    Column("Transistors (millions)", "transistors_billion", "float", scale=1e-3,
-           required=False),
-    Column("Total processing performance (bit-OP/s)", "tpp_bit_ops", "float",
-           required=False),
-    Column("Link to datasheet", "link", required=False),
-    Column("Source for the price", "price_source", required=False),
-))
+HARDWARE_SPEC = CsvSpec(
+    "Epoch AI ML hardware",
+    (
+        Column("Hardware name", "hardware_name"),
+        Column("Manufacturer", "manufacturer"),
+        Column("Type", "hardware_type"),
+        Column("Release date", "release_date", "date", formats=("%Y-%m-%d", "%Y-%m", "%Y")),
+        Column("Release price (USD)", "price_usd", "float"),
+        Column("Tensor-FP16/BF16 performance (FLOP/s)", "dense_bf16_flops", "float"),
+        Column("FP8 performance (FLOP/s)", "dense_fp8_flops", "float"),
+        Column("FP4 performance (FLOP/s)", "dense_fp4_flops", "float", required=False),
+        Column("Memory (bytes)", "hbm_capacity_gb", "float", scale=1e-9),
+        Column("Memory bandwidth (byte/s)", "hbm_bandwidth_tb_s", "float", scale=1e-12),
+        Column(
+            "Intranode bandwidth (byte/s)",
+            "scaleup_bandwidth_gb_s",
+            "float",
+            scale=1e-9,
+            required=False,
+        ),
+        Column("TDP (W)", "tdp_w", "float"),
+        Column("FP64 (double precision) performance (FLOP/s)", "dense_fp64_flops", "float"),
+        Column("FP32 (single precision) performance (FLOP/s)", "dense_fp32_flops", "float"),
+        Column("TF32 (TensorFloat-32) performance (FLOP/s)", "dense_tf32_flops", "float"),
+        Column("FP16 (half precision) performance (FLOP/s)", "dense_fp16_flops", "float"),
+        Column("INT8 performance (OP/s)", "dense_int8_ops", "float"),
+        Column("Foundry", "foundry", required=False),
+        Column("Die Size (mm^2)", "die_area_mm2", "float", required=False),
+        Column("Process size (nm)", "process_nm", "float", required=False),
+        Column(
+            "Transistors (millions)", "transistors_billion", "float", scale=1e-3, required=False
+        ),
+        Column("Total processing performance (bit-OP/s)", "tpp_bit_ops", "float", required=False),
+        Column("Link to datasheet", "link", required=False),
+        Column("Source for the price", "price_source", required=False),
+    ),
+)
 
-CLUSTERS_SPEC = CsvSpec("Epoch AI GPU clusters", (
-    Column("Name", "name"),
-    Column("Status", "status"),
-    Column("Certainty", "certainty"),
-    Column("Country", "country_raw"),
-    Column("Owner", "owner"),
-    Column("First Operational Date", "first_operational_date", "date",
-           formats=("%Y-%m-%d", "%Y-%m", "%Y")),
-    Column("H100 equivalents", "h100_equivalents", "float"),
-    Column("Chip type (primary)", "chip_type"),
-    Column("Chip quantity (primary)", "chip_quantity", "float"),
-    Column("Power Capacity (MW)", "power_capacity_mw", "float"),
-    Column("Hardware Cost", "hardware_cost_usd", "float", required=False),
-    Column("Single cluster?", "single_cluster", required=False),
-    Column("Sector", "sector", required=False),
-    Column("Include in Standard Analysis", "in_standard_analysis", "bool", required=False,
-           true_values=("true", "yes"), false_values=("false", "no")),
-    Column("Possible Duplicate", "possible_duplicate", required=False),
-    Column("Decommissioned Date (if applicable)", "decommissioned_date", "date",
-           required=False, formats=("%Y-%m-%d", "%Y-%m", "%Y")),
-))
+CLUSTERS_SPEC = CsvSpec(
+    "Epoch AI GPU clusters",
+    (
+        Column("Name", "name"),
+        Column("Status", "status"),
+        Column("Certainty", "certainty"),
+        Column("Country", "country_raw"),
+        Column("Owner", "owner"),
+        Column(
+            "First Operational Date",
+            "first_operational_date",
+            "date",
+            formats=("%Y-%m-%d", "%Y-%m", "%Y"),
+        ),
+        Column("H100 equivalents", "h100_equivalents", "float"),
+        Column("Chip type (primary)", "chip_type"),
+        Column("Chip quantity (primary)", "chip_quantity", "float"),
+        Column("Power Capacity (MW)", "power_capacity_mw", "float"),
+        Column("Hardware Cost", "hardware_cost_usd", "float", required=False),
+        Column("Single cluster?", "single_cluster", required=False),
+        Column("Sector", "sector", required=False),
+        Column(
+            "Include in Standard Analysis",
+            "in_standard_analysis",
+            "bool",
+            required=False,
+            true_values=("true", "yes"),
+            false_values=("false", "no"),
+        ),
+        Column("Possible Duplicate", "possible_duplicate", required=False),
+        Column(
+            "Decommissioned Date (if applicable)",
+            "decommissioned_date",
+            "date",
+            required=False,
+            formats=("%Y-%m-%d", "%Y-%m", "%Y"),
+        ),
+    ),
+)
 
 _COMMON = (
     Column("Model version", "external_id"),
@@ -119,14 +168,17 @@ _COMMON = (
     Column("Training compute (FLOP)", "training_compute_flop", "float", required=False),
 )
 
-ECI_SPEC = CsvSpec("Epoch Capabilities Index", (
-    *_COMMON,
-    Column("ECI Score", "score", "float"),
-    Column("Model accessibility", "accessibility", required=False),
-    Column("Model name", "model_name", required=False),
-    Column("Display name", "display_name", required=False),
-    Column("Confidence", "confidence", required=False),
-))
+ECI_SPEC = CsvSpec(
+    "Epoch Capabilities Index",
+    (
+        *_COMMON,
+        Column("ECI Score", "score", "float"),
+        Column("Model accessibility", "accessibility", required=False),
+        Column("Model name", "model_name", required=False),
+        Column("Display name", "display_name", required=False),
+        Column("Confidence", "confidence", required=False),
+    ),
+)
 
 # Benchmarking Hub files: file stem -> (score column, multiplier to the stored scale, unit).
 # Epoch's own runs and most external files give fractions; we store percent.
@@ -212,14 +264,19 @@ def parse_models(data: bytes, label: str, variant: str, xw: Crosswalk) -> Parsed
     rows, _ = read_csv(MODELS_SPEC, data, label)
     parsed = Parsed("epoch-models", variant, upstream_rows=len(rows))
     for row in rows:
-        parsed.add("ext_models", xw.resolve({
-            **_base(row),
-            "source": variant,
-            "external_id": row["model_name"],
-            "is_open_weights": _open_weights(row),
-            "match_source": "epoch",
-            "match_names": [row["model_name"]],
-        }))
+        parsed.add(
+            "ext_models",
+            xw.resolve(
+                {
+                    **_base(row),
+                    "source": variant,
+                    "external_id": row["model_name"],
+                    "is_open_weights": _open_weights(row),
+                    "match_source": "epoch",
+                    "match_names": [row["model_name"]],
+                }
+            ),
+        )
     return parsed
 
 
@@ -248,36 +305,50 @@ def parse_eci(data: bytes, label: str, xw: Crosswalk) -> Parsed:
     return parsed
 
 
-def _score_rows(parsed: Parsed, spec: CsvSpec, data: bytes, label: str, metric: str,
-                unit: str, xw: Crosswalk, source: str) -> None:
+def _score_rows(
+    parsed: Parsed,
+    spec: CsvSpec,
+    data: bytes,
+    label: str,
+    metric: str,
+    unit: str,
+    xw: Crosswalk,
+    source: str,
+) -> None:
     rows, _ = read_csv(spec, data, label)
     parsed.upstream_rows += len(rows)
     for row in rows:
         version = row["external_id"] or ""
         names = [n for n in (version, row.get("model_name"), version.split("_")[0]) if n]
-        parsed.add("ext_scores", xw.resolve({
-            **_base(row),
-            "source": source,
-            "metric": metric,
-            "score_unit": unit,
-            "model_name": row.get("model_name") or row["external_id"],
-            "match_source": "epoch",
-            "match_names": names,
-        }))
+        parsed.add(
+            "ext_scores",
+            xw.resolve(
+                {
+                    **_base(row),
+                    "source": source,
+                    "metric": metric,
+                    "score_unit": unit,
+                    "model_name": row.get("model_name") or row["external_id"],
+                    "match_source": "epoch",
+                    "match_names": names,
+                }
+            ),
+        )
 
 
 def benchmark_members(path: Path) -> list[tuple[str, bytes]]:
     """(file name, bytes) of every CSV in a Benchmarking Hub folder or zip."""
     if path.is_dir():
-        return sorted((p.relative_to(path).as_posix(), p.read_bytes())
-                      for p in path.rglob("*.csv"))
+        return sorted((p.relative_to(path).as_posix(), p.read_bytes()) for p in path.rglob("*.csv"))
     try:
         with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as archive:
-            return sorted((name, archive.read(name)) for name in archive.namelist()
-                          if name.endswith(".csv"))
+            return sorted(
+                (name, archive.read(name)) for name in archive.namelist() if name.endswith(".csv")
+            )
     except zipfile.BadZipFile:
-        raise AiraceError("not a zip archive or a folder of CSV files (truncated download?)",
-                          file=str(path)) from None
+        raise AiraceError(
+            "not a zip archive or a folder of CSV files (truncated download?)", file=str(path)
+        ) from None
 
 
 def parse_benchmarks(members: list[tuple[str, bytes]], label: str, xw: Crosswalk) -> Parsed:
@@ -286,16 +357,27 @@ def parse_benchmarks(members: list[tuple[str, bytes]], label: str, xw: Crosswalk
     for name, data in members:
         stem = Path(name).stem
         if stem not in BENCHMARK_SCORES:
-            parsed.notes.append(f"skipped {name}: no spec for this file (not a benchmark "
-                                "table airace knows; add it to BENCHMARK_SCORES)")
+            parsed.notes.append(
+                f"skipped {name}: no spec for this file (not a benchmark "
+                "table airace knows; add it to BENCHMARK_SCORES)"
+            )
             continue
         known += 1
         _, _, unit = BENCHMARK_SCORES[stem]
-        _score_rows(parsed, benchmark_spec(stem), data, f"{label}:{name}", metric_name(stem),
-                    unit, xw, "epoch-benchmarks")
+        _score_rows(
+            parsed,
+            benchmark_spec(stem),
+            data,
+            f"{label}:{name}",
+            metric_name(stem),
+            unit,
+            xw,
+            "epoch-benchmarks",
+        )
     if not known:
-        raise AiraceError("no Benchmarking Hub CSV found (expected files such as "
-                          "gpqa_diamond.csv)", file=label)
+        raise AiraceError(
+            "no Benchmarking Hub CSV found (expected files such as gpqa_diamond.csv)", file=label
+        )
     return parsed
 
 

@@ -22,20 +22,26 @@ from airace.importers.parsed import Parsed, Publisher
 from airace.importers.spec import Column, CsvSpec, decode, read_csv, read_json
 
 PUBLISHER = Publisher(
-    "LMArena", "Text Arena leaderboard", "https://lmarena.ai/leaderboard",
+    "LMArena",
+    "Text Arena leaderboard",
+    "https://lmarena.ai/leaderboard",
     "not stated by the publisher (credit: LMArena (lmarena.ai), Chatbot Arena leaderboard)",
-    "LMArena (lmarena.ai), Chatbot Arena leaderboard")
+    "LMArena (lmarena.ai), Chatbot Arena leaderboard",
+)
 
-CSV_SPEC = CsvSpec("LMArena leaderboard CSV", (
-    Column("model", "external_id"),
-    Column("arena_score", "score", "float"),
-    Column("organization", "organization"),
-    Column("votes", "votes", "float", required=False),
-    Column("95_pct_ci", "ci", required=False),
-    Column("license", "license", required=False),
-    Column("leaderboard_version", "evaluated_date", "date", required=False),
-    Column("rank", "rank", "int", required=False),
-))
+CSV_SPEC = CsvSpec(
+    "LMArena leaderboard CSV",
+    (
+        Column("model", "external_id"),
+        Column("arena_score", "score", "float"),
+        Column("organization", "organization"),
+        Column("votes", "votes", "float", required=False),
+        Column("95_pct_ci", "ci", required=False),
+        Column("license", "license", required=False),
+        Column("leaderboard_version", "evaluated_date", "date", required=False),
+        Column("rank", "rank", "int", required=False),
+    ),
+)
 DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
 
 
@@ -48,8 +54,9 @@ def parse(data: bytes, label: str, xw: Crosswalk) -> Parsed:
         return _parse_meta(doc, label, xw)
     if isinstance(doc, dict):
         return _parse_categories(doc, label, xw, style="style-control" in label.lower())
-    raise AiraceError("unexpected JSON layout: expected an object of categories or a list of "
-                      "models", file=label)
+    raise AiraceError(
+        "unexpected JSON layout: expected an object of categories or a list of models", file=label
+    )
 
 
 def _metric(category: str, style: bool) -> str:
@@ -59,18 +66,21 @@ def _metric(category: str, style: bool) -> str:
 
 def _parse_categories(doc: dict[str, Any], label: str, xw: Crosswalk, style: bool) -> Parsed:
     if "full" not in doc:
-        raise AiraceError("leaderboard JSON has no 'full' category (layout changed?)",
-                          file=label, field="full")
+        raise AiraceError(
+            "leaderboard JSON has no 'full' category (layout changed?)", file=label, field="full"
+        )
     parsed = Parsed("lmarena", "lmarena")
     for category, models in doc.items():
         if not isinstance(models, dict):
-            raise AiraceError("category is not an object of models", file=label,
-                              field=category)
+            raise AiraceError("category is not an object of models", file=label, field=category)
         for key, entry in models.items():
-            if not isinstance(entry, dict) or not isinstance(entry.get("rating"),
-                                                             (int, float)):
-                raise AiraceError("entry has no numeric 'rating'", file=label,
-                                  row=f"{category}/{key}", field="rating")
+            if not isinstance(entry, dict) or not isinstance(entry.get("rating"), (int, float)):
+                raise AiraceError(
+                    "entry has no numeric 'rating'",
+                    file=label,
+                    row=f"{category}/{key}",
+                    field="rating",
+                )
             parsed.upstream_rows += 1
             row = {
                 "source": "lmarena",
@@ -94,45 +104,58 @@ def _parse_meta(doc: list[Any], label: str, xw: Crosswalk) -> Parsed:
     parsed = Parsed("lmarena", "lmarena-meta", upstream_rows=len(doc))
     for i, entry in enumerate(doc, start=1):
         if not isinstance(entry, dict) or "model_api_name" not in entry:
-            raise AiraceError("entry has no 'model_api_name' (layout changed?)", file=label,
-                              row=f"item {i}", field="model_api_name")
-        parsed.add("ext_models", xw.resolve({
-            "source": "lmarena-meta",
-            "line": i,
-            "external_id": entry["model_api_name"],
-            "model_name": entry.get("name") or entry["model_api_name"],
-            "organization": entry.get("organization"),
-            "license": entry.get("license"),
-            "link": entry.get("model_source"),
-            "match_source": "lmarena",
-            "match_names": [n for n in (entry["model_api_name"], entry.get("name")) if n],
-            "raw": json.dumps(entry, ensure_ascii=False),
-        }))
+            raise AiraceError(
+                "entry has no 'model_api_name' (layout changed?)",
+                file=label,
+                row=f"item {i}",
+                field="model_api_name",
+            )
+        parsed.add(
+            "ext_models",
+            xw.resolve(
+                {
+                    "source": "lmarena-meta",
+                    "line": i,
+                    "external_id": entry["model_api_name"],
+                    "model_name": entry.get("name") or entry["model_api_name"],
+                    "organization": entry.get("organization"),
+                    "license": entry.get("license"),
+                    "link": entry.get("model_source"),
+                    "match_source": "lmarena",
+                    "match_names": [n for n in (entry["model_api_name"], entry.get("name")) if n],
+                    "raw": json.dumps(entry, ensure_ascii=False),
+                }
+            ),
+        )
     return parsed
 
 
 def _parse_csv(data: bytes, label: str, xw: Crosswalk) -> Parsed:
     rows, header = read_csv(CSV_SPEC, data, label)
     history = "leaderboard_version" in header
-    parsed = Parsed("lmarena", "lmarena-history" if history else "lmarena",
-                    upstream_rows=len(rows))
+    parsed = Parsed("lmarena", "lmarena-history" if history else "lmarena", upstream_rows=len(rows))
     match = DATE_IN_NAME.search(label)
     file_date = dt.date.fromisoformat(match.group(1)) if match else None
     for row in rows:
-        parsed.add("ext_scores", xw.resolve({
-            "source": parsed.variant,
-            "metric": "lmarena",
-            "score_unit": "Arena rating",
-            "line": row["_line"],
-            "external_id": row["external_id"],
-            "model_name": row["external_id"],
-            "organization": row["organization"],
-            "score": row["score"],
-            "votes": row.get("votes"),
-            "rank": row.get("rank"),
-            "evaluated_date": row["evaluated_date"] or file_date,
-            "match_source": "lmarena",
-            "match_names": [row["external_id"]],
-            "raw": json.dumps(row.get("_raw", {}), ensure_ascii=False),
-        }))
+        parsed.add(
+            "ext_scores",
+            xw.resolve(
+                {
+                    "source": parsed.variant,
+                    "metric": "lmarena",
+                    "score_unit": "Arena rating",
+                    "line": row["_line"],
+                    "external_id": row["external_id"],
+                    "model_name": row["external_id"],
+                    "organization": row["organization"],
+                    "score": row["score"],
+                    "votes": row.get("votes"),
+                    "rank": row.get("rank"),
+                    "evaluated_date": row["evaluated_date"] or file_date,
+                    "match_source": "lmarena",
+                    "match_names": [row["external_id"]],
+                    "raw": json.dumps(row.get("_raw", {}), ensure_ascii=False),
+                }
+            ),
+        )
     return parsed

@@ -21,8 +21,11 @@ class Parsed:
         self.rows.setdefault(table, []).append(row)
 
     def date_range(self) -> tuple[dt.date | None, dt.date | None]:
-        dates = [r.get("release_date") or r.get("first_operational_date") or
-                 r.get("evaluated_date") for rows in self.rows.values() for r in rows]
+        dates = [
+            r.get("release_date") or r.get("first_operational_date") or r.get("evaluated_date")
+            for rows in self.rows.values()
+            for r in rows
+        ]
         found = [d for d in dates if isinstance(d, dt.date)]
         return (min(found), max(found)) if found else (None, None)
 

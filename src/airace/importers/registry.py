@@ -64,10 +64,13 @@ def _epoch_models(path: Path, label: str, xw: Crosswalk, variant: str | None) ->
     if chosen is None:
         raise AiraceError(
             "cannot tell which Epoch models file this is from its name; pass --variant "
-            f"({', '.join(epoch.MODEL_VARIANTS.values())})", file=label)
+            f"({', '.join(epoch.MODEL_VARIANTS.values())})",
+            file=label,
+        )
     if chosen not in epoch.MODEL_VARIANTS.values():
-        raise AiraceError(f"unknown variant {chosen!r}; variants: "
-                          f"{', '.join(epoch.MODEL_VARIANTS.values())}")
+        raise AiraceError(
+            f"unknown variant {chosen!r}; variants: {', '.join(epoch.MODEL_VARIANTS.values())}"
+        )
     return epoch.parse_models(path.read_bytes(), label, chosen, xw)
 
 
@@ -75,59 +78,112 @@ def _dl(kind: str, name: str, url: str, member: str | None = None) -> Download:
     return Download(kind, name, url, member)
 
 
-KINDS: dict[str, Kind] = {k.name: k for k in (
-    Kind("epoch-models", epoch.MODELS, _epoch_models,
-         tuple(epoch.MODEL_VARIANTS.values()),
-         tuple(_dl("epoch-models", f"{stem}.csv", f"{EPOCH}/{stem}.csv")
-               for stem in epoch.MODEL_VARIANTS)),
-    Kind("epoch-hardware", epoch.HARDWARE,
-         lambda p, lbl, xw, v: epoch.parse_hardware(p.read_bytes(), lbl, xw),
-         ("epoch-hardware",),
-         (_dl("epoch-hardware", "ml_hardware.csv", f"{EPOCH}/ml_hardware.csv"),)),
-    Kind("epoch-clusters", epoch.CLUSTERS,
-         lambda p, lbl, xw, v: epoch.parse_clusters(p.read_bytes(), lbl, xw),
-         ("epoch-clusters",),
-         (_dl("epoch-clusters", "gpu_clusters.csv", f"{EPOCH}/gpu_clusters.csv"),)),
-    Kind("epoch-benchmarks", epoch.BENCHMARKS,
-         lambda p, lbl, xw, v: epoch.parse_benchmarks(epoch.benchmark_members(p), lbl, xw),
-         ("epoch-benchmarks",),
-         (_dl("epoch-benchmarks", "benchmark_data.zip", f"{EPOCH}/benchmark_data.zip"),),
-         takes_folder=True),
-    Kind("epoch-eci", epoch.BENCHMARKS,
-         lambda p, lbl, xw, v: epoch.parse_eci(p.read_bytes(), lbl, xw),
-         ("epoch-eci",),
-         (_dl("epoch-eci", "benchmark_data.zip", f"{EPOCH}/benchmark_data.zip",
-              member="epoch_capabilities_index.csv"),)),
-    Kind("lmarena", lmarena.PUBLISHER,
-         lambda p, lbl, xw, v: lmarena.parse(p.read_bytes(), lbl, xw),
-         ("lmarena", "lmarena-history", "lmarena-meta"),
-         (_dl("lmarena", "leaderboard-text.json", f"{LMARENA}/leaderboard-text.json"),
-          _dl("lmarena", "scatterplot-data.json", f"{LMARENA}/scatterplot-data.json"))),
-    Kind("openrouter", openrouter.PUBLISHER,
-         lambda p, lbl, xw, v: openrouter.parse(p.read_bytes(), lbl, xw),
-         ("openrouter",),
-         (_dl("openrouter", "openrouter_models.json", "https://openrouter.ai/api/v1/models"),)),
-)}
+KINDS: dict[str, Kind] = {
+    k.name: k
+    for k in (
+        Kind(
+            "epoch-models",
+            epoch.MODELS,
+            _epoch_models,
+            tuple(epoch.MODEL_VARIANTS.values()),
+            tuple(
+                _dl("epoch-models", f"{stem}.csv", f"{EPOCH}/{stem}.csv")
+                for stem in epoch.MODEL_VARIANTS
+            ),
+        ),
+        Kind(
+            "epoch-hardware",
+            epoch.HARDWARE,
+            lambda p, lbl, xw, v: epoch.parse_hardware(p.read_bytes(), lbl, xw),
+            ("epoch-hardware",),
+            (_dl("epoch-hardware", "ml_hardware.csv", f"{EPOCH}/ml_hardware.csv"),),
+        ),
+        Kind(
+            "epoch-clusters",
+            epoch.CLUSTERS,
+            lambda p, lbl, xw, v: epoch.parse_clusters(p.read_bytes(), lbl, xw),
+            ("epoch-clusters",),
+            (_dl("epoch-clusters", "gpu_clusters.csv", f"{EPOCH}/gpu_clusters.csv"),),
+        ),
+        Kind(
+            "epoch-benchmarks",
+            epoch.BENCHMARKS,
+            lambda p, lbl, xw, v: epoch.parse_benchmarks(epoch.benchmark_members(p), lbl, xw),
+            ("epoch-benchmarks",),
+            (_dl("epoch-benchmarks", "benchmark_data.zip", f"{EPOCH}/benchmark_data.zip"),),
+            takes_folder=True,
+        ),
+        Kind(
+            "epoch-eci",
+            epoch.BENCHMARKS,
+            lambda p, lbl, xw, v: epoch.parse_eci(p.read_bytes(), lbl, xw),
+            ("epoch-eci",),
+            (
+                _dl(
+                    "epoch-eci",
+                    "benchmark_data.zip",
+                    f"{EPOCH}/benchmark_data.zip",
+                    member="epoch_capabilities_index.csv",
+                ),
+            ),
+        ),
+        Kind(
+            "lmarena",
+            lmarena.PUBLISHER,
+            lambda p, lbl, xw, v: lmarena.parse(p.read_bytes(), lbl, xw),
+            ("lmarena", "lmarena-history", "lmarena-meta"),
+            (
+                _dl("lmarena", "leaderboard-text.json", f"{LMARENA}/leaderboard-text.json"),
+                _dl("lmarena", "scatterplot-data.json", f"{LMARENA}/scatterplot-data.json"),
+            ),
+        ),
+        Kind(
+            "openrouter",
+            openrouter.PUBLISHER,
+            lambda p, lbl, xw, v: openrouter.parse(p.read_bytes(), lbl, xw),
+            ("openrouter",),
+            (_dl("openrouter", "openrouter_models.json", "https://openrouter.ai/api/v1/models"),),
+        ),
+    )
+}
 
-SOURCES: dict[str, Source] = {s.id: s for s in (
-    Source("epoch-notable", "epoch-models", "ext_models", "models", "Epoch notable AI models"),
-    Source("epoch-all", "epoch-models", "ext_models", "models", "Epoch all AI models"),
-    Source("epoch-large-scale", "epoch-models", "ext_models", "models",
-           "Epoch large-scale AI models"),
-    Source("epoch-frontier", "epoch-models", "ext_models", "models",
-           "Epoch frontier AI models"),
-    Source("openrouter", "openrouter", "ext_models", "models", "OpenRouter model list"),
-    Source("lmarena-meta", "lmarena", "ext_models", "models", "LMArena model metadata"),
-    Source("epoch-eci", "epoch-eci", "ext_scores", "scores", "Epoch Capabilities Index"),
-    Source("epoch-benchmarks", "epoch-benchmarks", "ext_scores", "scores",
-           "Epoch AI Benchmarking Hub"),
-    Source("lmarena", "lmarena", "ext_scores", "scores", "LMArena leaderboard"),
-    Source("lmarena-history", "lmarena", "ext_scores", "scores", "LMArena leaderboard history"),
-    Source("epoch-hardware", "epoch-hardware", "ext_hardware", "hardware",
-           "Epoch ML hardware"),
-    Source("epoch-clusters", "epoch-clusters", "ext_clusters", "clusters",
-           "Epoch AI supercomputers"),
-)}
+SOURCES: dict[str, Source] = {
+    s.id: s
+    for s in (
+        Source("epoch-notable", "epoch-models", "ext_models", "models", "Epoch notable AI models"),
+        Source("epoch-all", "epoch-models", "ext_models", "models", "Epoch all AI models"),
+        Source(
+            "epoch-large-scale",
+            "epoch-models",
+            "ext_models",
+            "models",
+            "Epoch large-scale AI models",
+        ),
+        Source(
+            "epoch-frontier", "epoch-models", "ext_models", "models", "Epoch frontier AI models"
+        ),
+        Source("openrouter", "openrouter", "ext_models", "models", "OpenRouter model list"),
+        Source("lmarena-meta", "lmarena", "ext_models", "models", "LMArena model metadata"),
+        Source("epoch-eci", "epoch-eci", "ext_scores", "scores", "Epoch Capabilities Index"),
+        Source(
+            "epoch-benchmarks",
+            "epoch-benchmarks",
+            "ext_scores",
+            "scores",
+            "Epoch AI Benchmarking Hub",
+        ),
+        Source("lmarena", "lmarena", "ext_scores", "scores", "LMArena leaderboard"),
+        Source("lmarena-history", "lmarena", "ext_scores", "scores", "LMArena leaderboard history"),
+        Source("epoch-hardware", "epoch-hardware", "ext_hardware", "hardware", "Epoch ML hardware"),
+        Source(
+            "epoch-clusters",
+            "epoch-clusters",
+            "ext_clusters",
+            "clusters",
+            "Epoch AI supercomputers",
+        ),
+    )
+}
 
 MODEL_VARIANTS_HELP = ", ".join(epoch.MODEL_VARIANTS.values())
 
@@ -146,15 +202,17 @@ def source(source_id: str, role: str | None = None) -> Source:
     known = with_role(role) if role else tuple(SOURCES)
     if source_id not in known:
         what = f"{role} source" if role else "source"
-        raise AiraceError(f"unknown {what} {source_id!r}{suggest(source_id, known)}; "
-                          f"sources: {', '.join(known)}")
+        raise AiraceError(
+            f"unknown {what} {source_id!r}{suggest(source_id, known)}; sources: {', '.join(known)}"
+        )
     return SOURCES[source_id]
 
 
 def kind(name: str) -> Kind:
     if name not in KINDS:
-        raise AiraceError(f"unknown import kind {name!r}{suggest(name, list(KINDS))}; kinds: "
-                          f"{', '.join(KINDS)}")
+        raise AiraceError(
+            f"unknown import kind {name!r}{suggest(name, list(KINDS))}; kinds: {', '.join(KINDS)}"
+        )
     return KINDS[name]
 
 

@@ -22,55 +22,146 @@ from airace.importers.store import SnapshotMeta, content_hash, keep, now, snapsh
 if TYPE_CHECKING:
     from airace.catalog import Catalog
 
-TEXT, DOUBLE, DATE, BOOL, LIST, BIGINT = "VARCHAR", "DOUBLE", "DATE", "BOOLEAN", "VARCHAR[]", \
-    "BIGINT"
+TEXT, DOUBLE, DATE, BOOL, LIST, BIGINT = (
+    "VARCHAR",
+    "DOUBLE",
+    "DATE",
+    "BOOLEAN",
+    "VARCHAR[]",
+    "BIGINT",
+)
 
 _PROVENANCE = [("snapshot_id", TEXT), ("source", TEXT), ("line", BIGINT)]
-_NAMES = [("external_id", TEXT), ("model_name", TEXT), ("organization", TEXT),
-          ("org_ids", LIST), ("country_raw", TEXT), ("countries", LIST), ("model_id", TEXT),
-          ("match_source", TEXT), ("match_names", LIST)]
+_NAMES = [
+    ("external_id", TEXT),
+    ("model_name", TEXT),
+    ("organization", TEXT),
+    ("org_ids", LIST),
+    ("country_raw", TEXT),
+    ("countries", LIST),
+    ("model_id", TEXT),
+    ("match_source", TEXT),
+    ("match_names", LIST),
+]
 
 SCHEMAS: dict[str, list[tuple[str, str]]] = {
     "snapshots": [
-        ("snapshot_id", TEXT), ("kind", TEXT), ("variant", TEXT), ("file_name", TEXT),
-        ("sha256", TEXT), ("bytes", BIGINT), ("rows", BIGINT), ("imported_at", TEXT),
-        ("accessed_date", DATE), ("producer", TEXT), ("title", TEXT), ("url", TEXT),
-        ("licence", TEXT), ("citation", TEXT), ("min_date", DATE), ("max_date", DATE),
-        ("store_path", TEXT), ("notes", TEXT)],
+        ("snapshot_id", TEXT),
+        ("kind", TEXT),
+        ("variant", TEXT),
+        ("file_name", TEXT),
+        ("sha256", TEXT),
+        ("bytes", BIGINT),
+        ("rows", BIGINT),
+        ("imported_at", TEXT),
+        ("accessed_date", DATE),
+        ("producer", TEXT),
+        ("title", TEXT),
+        ("url", TEXT),
+        ("licence", TEXT),
+        ("citation", TEXT),
+        ("min_date", DATE),
+        ("max_date", DATE),
+        ("store_path", TEXT),
+        ("notes", TEXT),
+    ],
     "ext_models": [
-        *_PROVENANCE, *_NAMES, ("release_date", DATE), ("domain", TEXT),
-        ("parameters", DOUBLE), ("training_compute_flop", DOUBLE), ("accessibility", TEXT),
-        ("is_open_weights", BOOL), ("confidence", TEXT), ("link", TEXT), ("license", TEXT),
-        ("hugging_face_id", TEXT), ("context_length", BIGINT), ("input_modalities", LIST),
-        ("output_modalities", LIST), ("prompt_usd_per_mtok", DOUBLE),
-        ("completion_usd_per_mtok", DOUBLE), ("raw", TEXT)],
+        *_PROVENANCE,
+        *_NAMES,
+        ("release_date", DATE),
+        ("domain", TEXT),
+        ("parameters", DOUBLE),
+        ("training_compute_flop", DOUBLE),
+        ("accessibility", TEXT),
+        ("is_open_weights", BOOL),
+        ("confidence", TEXT),
+        ("link", TEXT),
+        ("license", TEXT),
+        ("hugging_face_id", TEXT),
+        ("context_length", BIGINT),
+        ("input_modalities", LIST),
+        ("output_modalities", LIST),
+        ("prompt_usd_per_mtok", DOUBLE),
+        ("completion_usd_per_mtok", DOUBLE),
+        ("raw", TEXT),
+    ],
     "ext_scores": [
-        *_PROVENANCE, ("metric", TEXT), *_NAMES, ("release_date", DATE), ("score", DOUBLE),
-        ("score_unit", TEXT), ("score_low", DOUBLE), ("score_high", DOUBLE),
-        ("stderr", DOUBLE), ("training_compute_flop", DOUBLE), ("accessibility", TEXT),
-        ("display_name", TEXT), ("confidence", TEXT), ("evaluated_date", DATE),
-        ("votes", DOUBLE), ("rank", BIGINT), ("raw", TEXT)],
+        *_PROVENANCE,
+        ("metric", TEXT),
+        *_NAMES,
+        ("release_date", DATE),
+        ("score", DOUBLE),
+        ("score_unit", TEXT),
+        ("score_low", DOUBLE),
+        ("score_high", DOUBLE),
+        ("stderr", DOUBLE),
+        ("training_compute_flop", DOUBLE),
+        ("accessibility", TEXT),
+        ("display_name", TEXT),
+        ("confidence", TEXT),
+        ("evaluated_date", DATE),
+        ("votes", DOUBLE),
+        ("rank", BIGINT),
+        ("raw", TEXT),
+    ],
     "ext_hardware": [
-        ("snapshot_id", TEXT), ("line", BIGINT), ("hardware_name", TEXT),
-        ("manufacturer", TEXT), ("hardware_type", TEXT), ("release_date", DATE),
-        ("price_usd", DOUBLE), ("dense_fp64_flops", DOUBLE), ("dense_fp32_flops", DOUBLE),
-        ("dense_tf32_flops", DOUBLE), ("dense_bf16_flops", DOUBLE),
-        ("dense_fp16_flops", DOUBLE), ("dense_fp8_flops", DOUBLE),
-        ("dense_fp4_flops", DOUBLE), ("dense_int8_ops", DOUBLE), ("hbm_capacity_gb", DOUBLE),
-        ("hbm_bandwidth_tb_s", DOUBLE), ("scaleup_bandwidth_gb_s", DOUBLE), ("tdp_w", DOUBLE),
-        ("foundry", TEXT), ("die_area_mm2", DOUBLE), ("process_nm", DOUBLE),
-        ("transistors_billion", DOUBLE), ("tpp_bit_ops", DOUBLE), ("link", TEXT),
-        ("price_source", TEXT), ("raw", TEXT)],
+        ("snapshot_id", TEXT),
+        ("line", BIGINT),
+        ("hardware_name", TEXT),
+        ("manufacturer", TEXT),
+        ("hardware_type", TEXT),
+        ("release_date", DATE),
+        ("price_usd", DOUBLE),
+        ("dense_fp64_flops", DOUBLE),
+        ("dense_fp32_flops", DOUBLE),
+        ("dense_tf32_flops", DOUBLE),
+        ("dense_bf16_flops", DOUBLE),
+        ("dense_fp16_flops", DOUBLE),
+        ("dense_fp8_flops", DOUBLE),
+        ("dense_fp4_flops", DOUBLE),
+        ("dense_int8_ops", DOUBLE),
+        ("hbm_capacity_gb", DOUBLE),
+        ("hbm_bandwidth_tb_s", DOUBLE),
+        ("scaleup_bandwidth_gb_s", DOUBLE),
+        ("tdp_w", DOUBLE),
+        ("foundry", TEXT),
+        ("die_area_mm2", DOUBLE),
+        ("process_nm", DOUBLE),
+        ("transistors_billion", DOUBLE),
+        ("tpp_bit_ops", DOUBLE),
+        ("link", TEXT),
+        ("price_source", TEXT),
+        ("raw", TEXT),
+    ],
     "ext_clusters": [
-        ("snapshot_id", TEXT), ("line", BIGINT), ("name", TEXT), ("status", TEXT),
-        ("certainty", TEXT), ("country_raw", TEXT), ("countries", LIST), ("owner", TEXT),
-        ("first_operational_date", DATE), ("h100_equivalents", DOUBLE), ("chip_type", TEXT),
-        ("chip_quantity", DOUBLE), ("power_capacity_mw", DOUBLE),
-        ("hardware_cost_usd", DOUBLE), ("single_cluster", TEXT), ("sector", TEXT),
-        ("in_standard_analysis", BOOL), ("possible_duplicate", TEXT),
-        ("decommissioned_date", DATE), ("raw", TEXT)],
-    "unmatched": [("snapshot_id", TEXT), ("source", TEXT), ("name_kind", TEXT),
-                  ("name", TEXT), ("rows", BIGINT)],
+        ("snapshot_id", TEXT),
+        ("line", BIGINT),
+        ("name", TEXT),
+        ("status", TEXT),
+        ("certainty", TEXT),
+        ("country_raw", TEXT),
+        ("countries", LIST),
+        ("owner", TEXT),
+        ("first_operational_date", DATE),
+        ("h100_equivalents", DOUBLE),
+        ("chip_type", TEXT),
+        ("chip_quantity", DOUBLE),
+        ("power_capacity_mw", DOUBLE),
+        ("hardware_cost_usd", DOUBLE),
+        ("single_cluster", TEXT),
+        ("sector", TEXT),
+        ("in_standard_analysis", BOOL),
+        ("possible_duplicate", TEXT),
+        ("decommissioned_date", DATE),
+        ("raw", TEXT),
+    ],
+    "unmatched": [
+        ("snapshot_id", TEXT),
+        ("source", TEXT),
+        ("name_kind", TEXT),
+        ("name", TEXT),
+        ("rows", BIGINT),
+    ],
 }
 
 
@@ -103,8 +194,15 @@ def _pause_for_tests() -> None:
         time.sleep(float(seconds))
 
 
-def import_path(catalog: Catalog, kind: str, path: Path, *, variant: str | None = None,
-                accessed: dt.date | None = None, url: str | None = None) -> ImportResult:
+def import_path(
+    catalog: Catalog,
+    kind: str,
+    path: Path,
+    *,
+    variant: str | None = None,
+    accessed: dt.date | None = None,
+    url: str | None = None,
+) -> ImportResult:
     """Import one upstream file (or Benchmarking Hub folder/zip) as a snapshot.
 
     The file is parsed before the write lock is taken, so readers keep working while a
@@ -121,39 +219,58 @@ def import_path(catalog: Catalog, kind: str, path: Path, *, variant: str | None 
     sid = snapshot_id(kind, sha)
     existing = _existing(catalog, sid)
     if existing:
-        return ImportResult(sid, kind, existing[0], existing[1], existing[1],
-                            already_imported=True)
+        return ImportResult(sid, kind, existing[0], existing[1], existing[1], already_imported=True)
     xw = Crosswalk.from_catalog(catalog.con)
     parsed = spec.parse(path, label, xw, variant)
     rows = sum(len(r) for r in parsed.rows.values())
     low, high = parsed.date_range()
     publisher = spec.publisher
     meta = SnapshotMeta(
-        snapshot_id=sid, kind=kind, variant=parsed.variant, file_name=path.name,
-        sha256=sha, bytes=size, rows=rows, imported_at=now(),
+        snapshot_id=sid,
+        kind=kind,
+        variant=parsed.variant,
+        file_name=path.name,
+        sha256=sha,
+        bytes=size,
+        rows=rows,
+        imported_at=now(),
         accessed_date=(accessed or dt.date.today()).isoformat(),
-        producer=publisher.producer, title=publisher.title, url=url or publisher.url,
-        licence=publisher.licence, citation=publisher.citation,
+        producer=publisher.producer,
+        title=publisher.title,
+        url=url or publisher.url,
+        licence=publisher.licence,
+        citation=publisher.citation,
         min_date=low.isoformat() if low else None,
-        max_date=high.isoformat() if high else None, store_path="")
+        max_date=high.isoformat() if high else None,
+        store_path="",
+    )
     stored = keep(path, meta)
     meta.store_path = str(stored)
-    unmatched = sorted(((k, n, c) for (k, n), c in xw.unmatched.items()),
-                       key=lambda t: (-t[2], t[0], t[1]))
+    unmatched = sorted(
+        ((k, n, c) for (k, n), c in xw.unmatched.items()), key=lambda t: (-t[2], t[0], t[1])
+    )
     with catalog.transaction() as con:
         ensure_import_tables(con)
-        if con.execute("SELECT count(*) FROM snapshots WHERE snapshot_id = ?",
-                       [sid]).fetchall()[0][0]:
+        if con.execute("SELECT count(*) FROM snapshots WHERE snapshot_id = ?", [sid]).fetchall()[0][
+            0
+        ]:
             return ImportResult(sid, kind, parsed.variant, rows, rows, already_imported=True)
         _insert(con, "snapshots", [{**meta.__dict__, "notes": "\n".join(parsed.notes)}], sid)
         for table, table_rows in parsed.rows.items():
             _insert(con, table, table_rows, sid)
-        _insert(con, "unmatched", [
-            {"source": parsed.variant, "name_kind": k, "name": n, "rows": c}
-            for k, n, c in unmatched], sid)
+        _insert(
+            con,
+            "unmatched",
+            [
+                {"source": parsed.variant, "name_kind": k, "name": n, "rows": c}
+                for k, n, c in unmatched
+            ],
+            sid,
+        )
         _pause_for_tests()
-    return ImportResult(sid, kind, parsed.variant, rows, parsed.upstream_rows, unmatched,
-                        notes=parsed.notes)
+    return ImportResult(
+        sid, kind, parsed.variant, rows, parsed.upstream_rows, unmatched, notes=parsed.notes
+    )
 
 
 def _existing(catalog: Catalog, sid: str) -> tuple[str, int] | None:
@@ -171,8 +288,9 @@ def recrosswalk(con: Any) -> int:
     """
     import pandas as pd
 
-    present = {r[0] for r in con.execute(
-        "SELECT table_name FROM information_schema.tables").fetchall()}
+    present = {
+        r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+    }
     if "snapshots" not in present:
         return 0
     xw = Crosswalk.from_catalog(con)
@@ -180,9 +298,10 @@ def recrosswalk(con: Any) -> int:
     unmatched: list[dict[str, Any]] = []
     for table in ("ext_models", "ext_scores"):
         frame = con.execute(
-            f'SELECT rowid AS _rowid, snapshot_id, source, organization, country_raw, '
-            f'match_source, match_names, {"metric" if table == "ext_scores" else "NULL"} '
-            f'AS metric FROM "{table}"').df()
+            f"SELECT rowid AS _rowid, snapshot_id, source, organization, country_raw, "
+            f"match_source, match_names, {'metric' if table == 'ext_scores' else 'NULL'} "
+            f'AS metric FROM "{table}"'
+        ).df()
         if frame.empty:
             continue
         frame = frame.astype(object).where(frame.notna(), None)
@@ -194,15 +313,25 @@ def recrosswalk(con: Any) -> int:
                 row["match_names"] = list(names) if names is not None else []
                 count = row["metric"] is None or ":" not in str(row["metric"])
                 xw.resolve(row, count=count)
-                out.append({"_rowid": row["_rowid"], "org_ids": row["org_ids"],
-                            "countries": row["countries"], "model_id": row["model_id"]})
+                out.append(
+                    {
+                        "_rowid": row["_rowid"],
+                        "org_ids": row["org_ids"],
+                        "countries": row["countries"],
+                        "model_id": row["model_id"],
+                    }
+                )
             source = str(rows["source"].iloc[0])
-            unmatched.extend({"snapshot_id": snap, "source": source, "name_kind": k,
-                              "name": n, "rows": c} for (k, n), c in xw.unmatched.items())
+            unmatched.extend(
+                {"snapshot_id": snap, "source": source, "name_kind": k, "name": n, "rows": c}
+                for (k, n), c in xw.unmatched.items()
+            )
         updates = pd.DataFrame.from_records(out)
         con.register("_updates", updates)
-        con.execute(f'UPDATE "{table}" SET org_ids = u.org_ids, countries = u.countries, '
-                    f'model_id = u.model_id FROM _updates u WHERE "{table}".rowid = u._rowid')
+        con.execute(
+            f'UPDATE "{table}" SET org_ids = u.org_ids, countries = u.countries, '
+            f'model_id = u.model_id FROM _updates u WHERE "{table}".rowid = u._rowid'
+        )
         con.unregister("_updates")
         total += len(updates)
     con.execute("DELETE FROM unmatched")
@@ -215,8 +344,9 @@ def _insert_frame(con: Any, table: str, rows: list[dict[str, Any]]) -> None:
     import pandas as pd
 
     columns = [name for name, _ in SCHEMAS[table]]
-    frame = pd.DataFrame.from_records([{c: row.get(c) for c in columns} for row in rows],
-                                      columns=columns)
+    frame = pd.DataFrame.from_records(
+        [{c: row.get(c) for c in columns} for row in rows], columns=columns
+    )
     con.register("_incoming", frame)
     try:
         con.execute(f'INSERT INTO "{table}" SELECT * FROM _incoming')

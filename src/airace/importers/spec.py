@@ -56,9 +56,12 @@ def decode(data: bytes, encoding: str, label: str) -> str:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise AiraceError(f"not {encoding} text ({exc.reason} at byte {exc.start}); "
-                          "is the file in another encoding?", file=label,
-                          row=f"line {line}") from None
+        raise AiraceError(
+            f"not {encoding} text ({exc.reason} at byte {exc.start}); "
+            "is the file in another encoding?",
+            file=label,
+            row=f"line {line}",
+        ) from None
 
 
 def read_json(data: bytes, label: str) -> Any:
@@ -69,9 +72,12 @@ def read_json(data: bytes, label: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise AiraceError(f"malformed JSON ({exc.msg}); the file may be truncated",
-                          file=label, row=f"line {exc.lineno}",
-                          field=f"column {exc.colno}") from None
+        raise AiraceError(
+            f"malformed JSON ({exc.msg}); the file may be truncated",
+            file=label,
+            row=f"line {exc.lineno}",
+            field=f"column {exc.colno}",
+        ) from None
 
 
 def convert(col: Column, text: str, thousands: str | None = None) -> Any:
@@ -138,8 +144,12 @@ def read_csv(spec: CsvSpec, data: bytes, label: str) -> tuple[list[dict[str, Any
         if not any(cell.strip() for cell in record):
             continue
         if len(record) != len(header):
-            raise AiraceError(f"has {len(record)} cells, the header has {len(header)} "
-                              "(truncated or malformed file?)", file=label, row=f"line {start}")
+            raise AiraceError(
+                f"has {len(record)} cells, the header has {len(header)} "
+                "(truncated or malformed file?)",
+                file=label,
+                row=f"line {start}",
+            )
         row: dict[str, Any] = {"_line": start}
         for col in spec.columns:
             if col.source not in index:
@@ -148,8 +158,9 @@ def read_csv(spec: CsvSpec, data: bytes, label: str) -> tuple[list[dict[str, Any
             try:
                 row[col.name] = convert(col, record[index[col.source]], spec.thousands)
             except ValueError as exc:
-                raise AiraceError(str(exc), file=label, row=f"line {start}",
-                                  field=col.source) from None
+                raise AiraceError(
+                    str(exc), file=label, row=f"line {start}", field=col.source
+                ) from None
         if spec.keep_raw:
             row["_raw"] = {h: record[i] for i, h in enumerate(header) if record[i] != ""}
         rows.append(row)
@@ -163,8 +174,11 @@ def _records(reader: Any, label: str) -> Iterator[list[str]]:
         except StopIteration:
             return
         except csv.Error as exc:
-            raise AiraceError(f"malformed CSV ({exc}); the file may be truncated", file=label,
-                              row=f"line {reader.line_num}") from None
+            raise AiraceError(
+                f"malformed CSV ({exc}); the file may be truncated",
+                file=label,
+                row=f"line {reader.line_num}",
+            ) from None
         yield record
 
 
@@ -176,8 +190,11 @@ def check_header(spec: CsvSpec, header: list[str], label: str) -> None:
         near = _near(missing[0], header)
         raise AiraceError(
             f"upstream column {missing[0]!r} is missing{near}; the {spec.name} layout "
-            f"needs: {', '.join(spec.required())}", file=label, row="line 1",
-            field=missing[0])
+            f"needs: {', '.join(spec.required())}",
+            file=label,
+            row="line 1",
+            field=missing[0],
+        )
 
 
 def _near(name: str, header: list[str]) -> str:

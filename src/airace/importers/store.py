@@ -74,8 +74,9 @@ def keep(source: Path, meta: SnapshotMeta) -> Path:
             shutil.copytree(source, tmp / source.name)
         else:
             shutil.copy2(source, tmp / source.name)
-        (tmp / "snapshot.json").write_text(json.dumps(asdict(meta), indent=2) + "\n",
-                                          encoding="utf-8")
+        (tmp / "snapshot.json").write_text(
+            json.dumps(asdict(meta), indent=2) + "\n", encoding="utf-8"
+        )
         os.replace(tmp, final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -73,15 +73,21 @@ class Transient(Exception):
     """A failure worth retrying (network error, truncated body, 429 or 5xx)."""
 
 
-def fetch(url: str, dest: Path, headers: dict[str, str], *, timeout: float,
-          progress: Callable[[int, int | None], None] | None = None
-          ) -> tuple[int, dict[str, str]]:
+def fetch(
+    url: str,
+    dest: Path,
+    headers: dict[str, str],
+    *,
+    timeout: float,
+    progress: Callable[[int, int | None], None] | None = None,
+) -> tuple[int, dict[str, str]]:
     """One GET into ``dest``; returns (status, response headers). Raises Transient."""
     import httpx
 
     try:
-        with httpx.stream("GET", url, headers=headers, timeout=timeout,
-                          follow_redirects=True) as response:
+        with httpx.stream(
+            "GET", url, headers=headers, timeout=timeout, follow_redirects=True
+        ) as response:
             status = response.status_code
             if status == 304:
                 return status, dict(response.headers)
@@ -128,10 +134,17 @@ def _progress_printer(label: str) -> Callable[[int, int | None], None] | None:
     return show
 
 
-def update(catalog: Catalog, kinds: list[str] | None = None, *, base_url: str | None = None,
-           retries: int = 3, backoff: float = 1.0, timeout: float = 60.0,
-           force: bool = False, report: Callable[[str], None] | None = None
-           ) -> list[Outcome]:
+def update(
+    catalog: Catalog,
+    kinds: list[str] | None = None,
+    *,
+    base_url: str | None = None,
+    retries: int = 3,
+    backoff: float = 1.0,
+    timeout: float = 60.0,
+    force: bool = False,
+    report: Callable[[str], None] | None = None,
+) -> list[Outcome]:
     """Download and import the newest file of each target of ``kinds`` (default: all)."""
     from airace.importers.run import import_path
 
@@ -156,46 +169,74 @@ def update(catalog: Catalog, kinds: list[str] | None = None, *, base_url: str | 
             folder = workdir / target.key.replace(":", "_")
             folder.mkdir()
             dest = folder / target.file_name
-            attempt = functools.partial(fetch, url, dest, headers, timeout=timeout,
-                                        progress=_progress_printer(target.file_name))
+            attempt = functools.partial(
+                fetch,
+                url,
+                dest,
+                headers,
+                timeout=timeout,
+                progress=_progress_printer(target.file_name),
+            )
             try:
                 status, response_headers = _with_retries(attempt, retries, backoff, say, url)
             except Transient as exc:
-                outcomes.append(Outcome(target, "failed", f"{url}: {exc} after {retries + 1} "
-                                        "attempts; the previous snapshot is kept"))
+                outcomes.append(
+                    Outcome(
+                        target,
+                        "failed",
+                        f"{url}: {exc} after {retries + 1} attempts; the previous snapshot is kept",
+                    )
+                )
                 continue
             except AiraceError as exc:
                 outcomes.append(Outcome(target, "failed", exc.line()))
                 continue
             if status == 304:
-                outcomes.append(Outcome(target, "unchanged", f"{url}: not modified (304)",
-                                        previous.get("snapshot_id")))
+                outcomes.append(
+                    Outcome(
+                        target,
+                        "unchanged",
+                        f"{url}: not modified (304)",
+                        previous.get("snapshot_id"),
+                    )
+                )
                 continue
             path = _extract(dest, target) if target.member else dest
             try:
                 result = import_path(catalog, target.kind, path, accessed=dt.date.today(), url=url)
             except AiraceError as exc:
-                outcomes.append(Outcome(target, "failed", f"downloaded file rejected, the "
-                                        f"previous snapshot is kept: {exc.line()}"))
+                outcomes.append(
+                    Outcome(
+                        target,
+                        "failed",
+                        f"downloaded file rejected, the previous snapshot is kept: {exc.line()}",
+                    )
+                )
                 continue
             state[target.key] = {
-                "url": url, "etag": response_headers.get("etag"),
+                "url": url,
+                "etag": response_headers.get("etag"),
                 "last_modified": response_headers.get("last-modified"),
                 "snapshot_id": result.snapshot_id,
                 "checked_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
             }
             save_state(state)
             status_word = "identical" if result.already_imported else "imported"
-            outcomes.append(Outcome(target, status_word, f"{url}: {result.rows} rows",
-                                    result.snapshot_id))
+            outcomes.append(
+                Outcome(target, status_word, f"{url}: {result.rows} rows", result.snapshot_id)
+            )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return outcomes
 
 
-def _with_retries(call: Callable[[], tuple[int, dict[str, str]]], retries: int,
-                  backoff: float, say: Callable[[str], None], url: str
-                  ) -> tuple[int, dict[str, str]]:
+def _with_retries(
+    call: Callable[[], tuple[int, dict[str, str]]],
+    retries: int,
+    backoff: float,
+    say: Callable[[str], None],
+    url: str,
+) -> tuple[int, dict[str, str]]:
     for attempt in range(retries + 1):
         try:
             return call()
@@ -214,8 +255,9 @@ def _extract(archive: Path, target: Download) -> Path:
         with zipfile.ZipFile(archive) as zf:
             names = [n for n in zf.namelist() if n.rsplit("/", 1)[-1] == target.member]
             if not names:
-                raise AiraceError(f"{target.member} is not in the downloaded archive",
-                                  file=str(archive))
+                raise AiraceError(
+                    f"{target.member} is not in the downloaded archive", file=str(archive)
+                )
             out = archive.parent / target.member
             out.write_bytes(zf.read(names[0]))
             return out

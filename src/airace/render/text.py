@@ -25,8 +25,11 @@ def cell_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return f"{value:.4g}" if abs(value) >= 1e6 or (value and abs(value) < 1e-3) else (
-            f"{value:,.2f}".rstrip("0").rstrip("."))
+        return (
+            f"{value:.4g}"
+            if abs(value) >= 1e6 or (value and abs(value) < 1e-3)
+            else (f"{value:,.2f}".rstrip("0").rstrip("."))
+        )
     if isinstance(value, list):
         return "; ".join(cell_text(v) for v in value)
     return str(value)
@@ -48,8 +51,13 @@ def to_csv(records: list[dict[str, Any]], columns: Sequence[str] | None = None) 
     return buf.getvalue()
 
 
-def to_table(records: list[dict[str, Any]], *, title: str | None = None,
-             footer: str | None = None, columns: Sequence[str] | None = None) -> str:
+def to_table(
+    records: list[dict[str, Any]],
+    *,
+    title: str | None = None,
+    footer: str | None = None,
+    columns: Sequence[str] | None = None,
+) -> str:
     from rich.console import Console
     from rich.table import Table
 
@@ -67,23 +75,29 @@ def to_table(records: list[dict[str, Any]], *, title: str | None = None,
     return str(console.file.getvalue())  # type: ignore[attr-defined]
 
 
-def to_markdown(records: list[dict[str, Any]], columns: Sequence[str] | None = None,
-                footer: str | None = None) -> str:
+def to_markdown(
+    records: list[dict[str, Any]], columns: Sequence[str] | None = None, footer: str | None = None
+) -> str:
     columns = list(columns or (records[0].keys() if records else []))
 
     def esc(text: str) -> str:
         return text.replace("|", "\\|").replace("\n", " ")
 
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    lines += ["| " + " | ".join(esc(cell_text(r.get(c))) for c in columns) + " |"
-              for r in records]
+    lines += ["| " + " | ".join(esc(cell_text(r.get(c))) for c in columns) + " |" for r in records]
     if footer:
         lines += ["", footer]
     return "\n".join(lines) + "\n"
 
 
-def render(records: list[dict[str, Any]], fmt: str, *, title: str | None = None,
-           footer: str | None = None, columns: Sequence[str] | None = None) -> str:
+def render(
+    records: list[dict[str, Any]],
+    fmt: str,
+    *,
+    title: str | None = None,
+    footer: str | None = None,
+    columns: Sequence[str] | None = None,
+) -> str:
     """Plain records in one format (a JSON array for ``json``)."""
     if fmt == "json":
         return to_json(records)
@@ -103,9 +117,15 @@ def provenance_footer(result: Result, limit: int = 10) -> str:
     return "\n".join(lines)
 
 
-def render_result(result: Result, fmt: str, *, title: str | None = None,
-                  columns: Sequence[str] | None = None, footer: str | None = None,
-                  records: list[dict[str, Any]] | None = None) -> str:
+def render_result(
+    result: Result,
+    fmt: str,
+    *,
+    title: str | None = None,
+    columns: Sequence[str] | None = None,
+    footer: str | None = None,
+    records: list[dict[str, Any]] | None = None,
+) -> str:
     """A result in one format; ``columns``/``records`` shape the human table only."""
     if fmt == "json":
         return to_json(result.envelope())

@@ -302,22 +302,25 @@ def _events(
     return pd.DataFrame(rows)
 
 
-def _ranks(x: np.ndarray) -> np.ndarray:
-    """Ranks with ties averaged (policy branches are ties), as Spearman's rho requires."""
-    order = np.argsort(x.astype(np.float32), kind="stable")
+def _ranks(x: np.ndarray, ties: bool = True) -> np.ndarray:
+    """0-based ranks with ties sharing their average rank (as Spearman's rho requires).
+    ``ties=False`` skips the averaging for inputs that cannot tie (continuous draws)."""
+    order = np.argsort(x.astype(np.float32))
+    r = np.empty(len(x))
+    if not ties:
+        r[order] = np.arange(len(x))
+        return r
     xs = x.astype(np.float32)[order]
     group = np.concatenate([[0], np.cumsum(xs[1:] != xs[:-1])])
-    mean_rank = np.bincount(group, weights=np.arange(len(x))) / np.bincount(group)
-    r = np.empty(len(x))
-    r[order] = mean_rank[group]
+    r[order] = (np.bincount(group, weights=np.arange(len(x))) / np.bincount(group))[group]
     return r
 
 
-def _as_value(scenario: Scenario, name: str, u: np.ndarray, year: int) -> np.ndarray:
+def _as_value(scenario: Scenario, name: str, u: np.ndarray, year: int) -> tuple[np.ndarray, bool]:
     """What the sensitivity ranks: ``u`` itself for continuous inputs (their values are
     increasing in u), the branch value for discrete ones (branch order is arbitrary)."""
     dist = scenario.parameters[name].at(year)
-    return dist.ppf(u) if isinstance(dist, Discrete) else u
+    return (dist.ppf(u), True) if isinstance(dist, Discrete) else (u, False)
 
 
 def _sensitivity(
@@ -342,10 +345,10 @@ def _sensitivity(
     }
     for country, total in start_totals.items():
         if scenario.start_stock[country] and np.ptp(total) > 0:
-            inputs[f"start_stock_{country}"] = total
+            inputs[f"start_stock_{country}"] = (total, False)
     rows = []
-    for name, x in inputs.items():
-        xr = _ranks(x[ok])
+    for name, (x, discrete) in inputs.items():
+        xr = _ranks(x[ok], ties=discrete)
         xr = (xr - xr.mean()) / (xr.std() or 1.0)
         rows.append({"input": name, "spearman_rho": float(np.mean(xr * y))})
     table = pd.DataFrame(rows, columns=["input", "spearman_rho"])

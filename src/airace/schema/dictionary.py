@@ -22,8 +22,20 @@ DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
 LIST_SEP = ";"
 
-TYPES = {"string", "text", "slug", "date", "int", "float", "bool", "enum", "set", "list", "url",
-         "country"}
+TYPES = {
+    "string",
+    "text",
+    "slug",
+    "date",
+    "int",
+    "float",
+    "bool",
+    "enum",
+    "set",
+    "list",
+    "url",
+    "country",
+}
 
 
 class CellError(ValueError):

@@ -15,13 +15,22 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from airace.schema.dictionary import check_slug, data_dir
 from airace.errors import AiraceError
+from airace.schema.dictionary import check_slug, data_dir
 from airace.schema.yamlfile import parse_model, read_yaml
 
 KINDS = ("count", "ratio", "quantity", "trend", "comparison", "event", "prediction")
-ANALYSES = ("cadence", "gap", "gap_stats", "hardware_compare", "budget", "releases",
-            "events", "compute_share", "classify")
+ANALYSES = (
+    "cadence",
+    "gap",
+    "gap_stats",
+    "hardware_compare",
+    "budget",
+    "releases",
+    "events",
+    "compute_share",
+    "classify",
+)
 OPS = ("eq", "approx", "lt", "le", "gt", "ge", "between", "contains")
 
 
@@ -70,8 +79,17 @@ class Reading(Strict):
 
 
 class Check(Strict):
-    analysis: Literal["cadence", "gap", "gap_stats", "hardware_compare", "budget", "releases",
-                      "events", "compute_share", "classify"]
+    analysis: Literal[
+        "cadence",
+        "gap",
+        "gap_stats",
+        "hardware_compare",
+        "budget",
+        "releases",
+        "events",
+        "compute_share",
+        "classify",
+    ]
     params: dict[str, Any] = Field(default_factory=dict)
     expect: list[Expectation] = Field(default_factory=list)
     readings: list[Reading] = Field(default_factory=list)
@@ -89,11 +107,17 @@ class Resolution(Strict):
 
     table: Literal["releases", "events"]
     where: dict[str, Any] = Field(default_factory=dict)
-    not_before: dt.date | None = Field(default=None, description="rows before this date do "
-                                       "not count (default: made_on), e.g. the start of a "
-                                       "predicted quarter")
-    text: list[str] = Field(default_factory=list, description="all of these words must "
-                            "appear in title, summary or model name (case-insensitive)")
+    not_before: dt.date | None = Field(
+        default=None,
+        description="rows before this date do "
+        "not count (default: made_on), e.g. the start of a "
+        "predicted quarter",
+    )
+    text: list[str] = Field(
+        default_factory=list,
+        description="all of these words must "
+        "appear in title, summary or model name (case-insensitive)",
+    )
     any_text: list[str] = Field(default_factory=list, description="at least one of these")
 
 
@@ -115,8 +139,9 @@ class Claim(Strict):
     @model_validator(mode="after")
     def _shape(self) -> Claim:
         if self.kind == "prediction":
-            missing = [n for n in ("made_on", "resolve_by", "resolution")
-                       if getattr(self, n) is None]
+            missing = [
+                n for n in ("made_on", "resolve_by", "resolution") if getattr(self, n) is None
+            ]
             if missing:
                 raise ValueError(f"a prediction needs {', '.join(missing)}")
             assert self.made_on and self.resolve_by
@@ -148,8 +173,9 @@ def load_ledger(path: Path) -> Ledger:
     """Read and validate a ledger; errors name the file, the claim id and the field."""
     raw = read_yaml(path)
     if not isinstance(raw, dict):
-        raise AiraceError("a ledger must be a YAML mapping with 'document' and 'claims'",
-                          file=str(path))
+        raise AiraceError(
+            "a ledger must be a YAML mapping with 'document' and 'claims'", file=str(path)
+        )
     unknown = sorted(set(raw) - {"document", "claims"})
     if unknown:
         raise AiraceError("unknown field", file=str(path), field=unknown[0])
@@ -164,8 +190,9 @@ def load_ledger(path: Path) -> Ledger:
         label = (item.get("id") if isinstance(item, dict) else None) or f"#{i + 1}"
         claim = parse_model(Claim, item, path, row=f"claim {label}")
         if claim.id in seen:
-            raise AiraceError("duplicate claim id", file=str(path), row=f"claim {claim.id}",
-                              field="id")
+            raise AiraceError(
+                "duplicate claim id", file=str(path), row=f"claim {claim.id}", field="id"
+            )
         seen.add(claim.id)
         claims.append(claim)
     return Ledger(document=document, claims=claims, path=str(path))

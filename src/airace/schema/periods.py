@@ -6,8 +6,8 @@ import calendar
 import datetime as dt
 import re
 
-from airace.schema.dictionary import CellError, parse_date
 from airace.errors import AiraceError
+from airace.schema.dictionary import CellError, parse_date
 
 WINDOW_RE = re.compile(r"^(\d+)([DWMY])$", re.IGNORECASE)
 
@@ -35,8 +35,9 @@ def window_start(as_of: dt.date, window: str) -> dt.date:
     """
     match = WINDOW_RE.match(window.strip())
     if not match:
-        raise AiraceError(f"bad window {window!r}: use a number and a unit, e.g. 14M, 90D, "
-                          "6W or 2Y")
+        raise AiraceError(
+            f"bad window {window!r}: use a number and a unit, e.g. 14M, 90D, 6W or 2Y"
+        )
     count, unit = int(match.group(1)), match.group(2).upper()
     if count == 0:
         raise AiraceError(f"bad window {window!r}: the length must be positive")

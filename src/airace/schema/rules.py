@@ -12,8 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from airace.schema.dictionary import check_slug, data_dir, load_dictionary
 from airace.errors import AiraceError
+from airace.schema.dictionary import check_slug, data_dir, load_dictionary
 from airace.schema.yamlfile import parse_model, read_yaml
 
 Scalar = str | bool | int | float
@@ -56,11 +56,17 @@ class CountingRule(BaseModel):
         for key, cond in (("include", self.include), ("exclude", self.exclude)):
             for col, val in cond.items():
                 shown = ", ".join(map(str, val)) if isinstance(val, list) else str(val)
-                parts.append(f"{key} {col} in [{shown}]" if isinstance(val, list)
-                             else f"{key} {col} = {shown}")
+                parts.append(
+                    f"{key} {col} in [{shown}]"
+                    if isinstance(val, list)
+                    else f"{key} {col} = {shown}"
+                )
         if self.collapse:
-            within = ("once per window" if self.collapse.within_days is None
-                      else f"within {self.collapse.within_days} days")
+            within = (
+                "once per window"
+                if self.collapse.within_days is None
+                else f"within {self.collapse.within_days} days"
+            )
             parts.append(f"collapse by {'+'.join(self.collapse.by)} {within}")
         return "; ".join(parts) or "every release"
 
@@ -74,22 +80,28 @@ def _check_fields(rule: CountingRule, path: Path) -> None:
     for key, cond in (("include", rule.include), ("exclude", rule.exclude)):
         for col, val in cond.items():
             if col not in release_cols:
-                raise AiraceError(f"{col!r} is not a releases column", file=str(path),
-                                  field=f"{key}.{col}")
+                raise AiraceError(
+                    f"{col!r} is not a releases column", file=str(path), field=f"{key}.{col}"
+                )
             f = dictionary[col]
             values = val if isinstance(val, list) else [val]
             for v in values:
                 if f.type in {"enum", "set"} and str(v) not in f.values:
-                    raise AiraceError(f"{v!r} is not one of: {', '.join(f.values)}",
-                                      file=str(path), field=f"{key}.{col}")
+                    raise AiraceError(
+                        f"{v!r} is not one of: {', '.join(f.values)}",
+                        file=str(path),
+                        field=f"{key}.{col}",
+                    )
                 if f.type == "bool" and not isinstance(v, bool):
-                    raise AiraceError(f"{v!r} is not true or false", file=str(path),
-                                      field=f"{key}.{col}")
+                    raise AiraceError(
+                        f"{v!r} is not true or false", file=str(path), field=f"{key}.{col}"
+                    )
     if rule.collapse:
         for col in rule.collapse.by:
             if col not in release_cols:
-                raise AiraceError(f"{col!r} is not a releases column", file=str(path),
-                                  field="collapse.by")
+                raise AiraceError(
+                    f"{col!r} is not a releases column", file=str(path), field="collapse.by"
+                )
 
 
 def load_rule_file(path: Path) -> CountingRule:
@@ -120,5 +132,7 @@ def resolve_rule(name_or_path: str) -> CountingRule:
     if path.suffix in {".yaml", ".yml"} or path.exists():
         return load_rule_file(path)
     names = ", ".join(r.name for r in bundled_rules())
-    raise AiraceError(f"unknown rule {name_or_path!r}; bundled rules: {names} "
-                      "(or give a path to a rule .yaml file)")
+    raise AiraceError(
+        f"unknown rule {name_or_path!r}; bundled rules: {names} "
+        "(or give a path to a rule .yaml file)"
+    )

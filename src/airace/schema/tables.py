@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from airace.schema.dictionary import CellError, Field, data_dir, load_dictionary
 from airace.errors import AiraceError
+from airace.schema.dictionary import CellError, Field, data_dir, load_dictionary
 
 PROVENANCE_COLUMNS = (
     "source_url",
@@ -141,20 +141,29 @@ def read_table(
         if problems is None:
             raise
         found.append(Problem(name, None, None, exc.line(), "sidecar"))
-        return Table(meta=TableMeta(name, name, "", "", (), None, {}, {}, Path(exc.file or ""),
-                                    Path(exc.file or "")))
+        return Table(
+            meta=TableMeta(
+                name, name, "", "", (), None, {}, {}, Path(exc.file or ""), Path(exc.file or "")
+            )
+        )
     start = len(found)
     table = Table(meta=meta)
     try:
         text = meta.csv_path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         text = None
-        found.append(Problem(name, None, None, f"CSV file {meta.csv_path.name} is missing",
-                             "file"))
+        found.append(Problem(name, None, None, f"CSV file {meta.csv_path.name} is missing", "file"))
     except UnicodeDecodeError as exc:
         text = None
-        found.append(Problem(name, None, None, f"{meta.csv_path.name} is not UTF-8 text "
-                             f"({exc.reason} at byte {exc.start})", "file"))
+        found.append(
+            Problem(
+                name,
+                None,
+                None,
+                f"{meta.csv_path.name} is not UTF-8 text ({exc.reason} at byte {exc.start})",
+                "file",
+            )
+        )
     if text is None:
         if problems is None:
             raise AiraceError(found[start].message, file=str(meta.csv_path))
@@ -173,8 +182,9 @@ def read_table(
         found.append(Problem(name, None, col, "column is not declared in the sidecar", "header"))
     for col in expected:
         if col not in dictionary:
-            found.append(Problem(name, None, col, "column is not in the field dictionary",
-                                 "dictionary"))
+            found.append(
+                Problem(name, None, col, "column is not in the field dictionary", "dictionary")
+            )
     if len(found) > start:
         if problems is None:
             first = found[start]
@@ -187,9 +197,15 @@ def read_table(
             continue
         row_label = f"line {line}"
         if len(record) != len(header):
-            found.append(Problem(name, row_label, None,
-                                 f"has {len(record)} cells, the header has {len(header)}",
-                                 "shape"))
+            found.append(
+                Problem(
+                    name,
+                    row_label,
+                    None,
+                    f"has {len(record)} cells, the header has {len(header)}",
+                    "shape",
+                )
+            )
             continue
         raw = dict(zip(header, record, strict=True))
         label_key = meta.row_label
@@ -200,8 +216,7 @@ def read_table(
             cell = raw[col]
             if cell == "":
                 if required:
-                    found.append(Problem(name, row_label, col, "is required but empty",
-                                         "required"))
+                    found.append(Problem(name, row_label, col, "is required but empty", "required"))
                 row[col] = None
                 continue
             try:
@@ -213,14 +228,13 @@ def read_table(
         table.lines.append(line)
         if problems is None and len(found) > start:
             first = found[start]
-            raise AiraceError(first.message, file=str(meta.csv_path), row=first.row,
-                              field=first.field)
+            raise AiraceError(
+                first.message, file=str(meta.csv_path), row=first.row, field=first.field
+            )
     return table
 
 
-def read_all(
-    folder: Path | None = None, problems: list[Problem] | None = None
-) -> dict[str, Table]:
+def read_all(folder: Path | None = None, problems: list[Problem] | None = None) -> dict[str, Table]:
     """Read every curated table present in ``folder``."""
     folder = folder or data_dir()
     dictionary = load_dictionary(folder / "fields.yaml")

@@ -120,54 +120,123 @@ def _score_after_announcement(row: Row, tables: Tables) -> str | None:
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("releases", "release-not-after-retrieval", "release_date",
-         "A launch cannot be documented before it happened; a date after retrieved_date is a "
-         "typo or a planned date recorded as fact.", _not_after_retrieved("release_date")),
-    Rule("releases", "announced-before-release", "announced_date",
-         "announced_date is recorded only when the announcement came before availability.",
-         _announced_before),
-    Rule("releases", "release-after-founding", "release_date",
-         "A lab cannot release a model before it existed.", _org_founded),
-    Rule("releases", "month-precision-first-day", "release_date",
-         "Month-precision dates are stored as the 1st of the month so that nobody mistakes "
-         "them for a known day.", _month_first("release_date")),
-    Rule("releases", "active-le-total-params", "active_params_billion",
-         "A mixture-of-experts model activates a subset of its parameters, never more.",
-         lambda r, t: _lower(r, "active_params_billion", "total_params_billion",
-                             "active parameters cannot exceed total parameters")),
-    Rule("scores", "score-within-scale", "score",
-         "A score outside its stated scale means a wrong scale or a typo.", _score_in_scale),
-    Rule("scores", "reported-after-announcement", "reported_date",
-         "A published result for a model cannot predate the model's announcement.",
-         _score_after_announcement),
-    Rule("chips", "sparse-ge-dense", "sparse_bf16_flops",
-         "Structured sparsity doubles peak throughput; a sparse figure below the dense one "
-         "means the two were swapped.", _sparse_ge_dense),
-    Rule("chips", "price-low-le-high", "price_usd_low",
-         "A price range must be ordered.",
-         lambda r, t: _lower(r, "price_usd_low", "price_usd_high", "range is reversed")),
-    Rule("chips", "controlled-since-needs-control", "export_controlled_since_date",
-         "A control date only makes sense for a controlled chip.", _controlled_since),
-    Rule("systems", "compute-cabinets-le-total", "cabinets_compute",
-         "Compute cabinets are a subset of all cabinets.",
-         lambda r, t: _lower(r, "cabinets_compute", "cabinets_total",
-                             "compute cabinets are part of the total")),
-    Rule("systems", "it-power-le-all-in", "it_power_kw",
-         "All-in power includes the IT load, so it cannot be lower.",
-         lambda r, t: _lower(r, "it_power_kw", "all_in_power_kw",
-                             "all-in power includes IT power")),
-    Rule("events", "event-not-after-retrieval", "event_date",
-         "An event cannot be documented before it happened.",
-         _not_after_retrieved("event_date")),
-    Rule("events", "event-month-precision-first-day", "event_date",
-         "Month-precision dates are stored as the 1st of the month.",
-         _month_first("event_date")),
+    Rule(
+        "releases",
+        "release-not-after-retrieval",
+        "release_date",
+        "A launch cannot be documented before it happened; a date after retrieved_date is a "
+        "typo or a planned date recorded as fact.",
+        _not_after_retrieved("release_date"),
+    ),
+    Rule(
+        "releases",
+        "announced-before-release",
+        "announced_date",
+        "announced_date is recorded only when the announcement came before availability.",
+        _announced_before,
+    ),
+    Rule(
+        "releases",
+        "release-after-founding",
+        "release_date",
+        "A lab cannot release a model before it existed.",
+        _org_founded,
+    ),
+    Rule(
+        "releases",
+        "month-precision-first-day",
+        "release_date",
+        "Month-precision dates are stored as the 1st of the month so that nobody mistakes "
+        "them for a known day.",
+        _month_first("release_date"),
+    ),
+    Rule(
+        "releases",
+        "active-le-total-params",
+        "active_params_billion",
+        "A mixture-of-experts model activates a subset of its parameters, never more.",
+        lambda r, t: _lower(
+            r,
+            "active_params_billion",
+            "total_params_billion",
+            "active parameters cannot exceed total parameters",
+        ),
+    ),
+    Rule(
+        "scores",
+        "score-within-scale",
+        "score",
+        "A score outside its stated scale means a wrong scale or a typo.",
+        _score_in_scale,
+    ),
+    Rule(
+        "scores",
+        "reported-after-announcement",
+        "reported_date",
+        "A published result for a model cannot predate the model's announcement.",
+        _score_after_announcement,
+    ),
+    Rule(
+        "chips",
+        "sparse-ge-dense",
+        "sparse_bf16_flops",
+        "Structured sparsity doubles peak throughput; a sparse figure below the dense one "
+        "means the two were swapped.",
+        _sparse_ge_dense,
+    ),
+    Rule(
+        "chips",
+        "price-low-le-high",
+        "price_usd_low",
+        "A price range must be ordered.",
+        lambda r, t: _lower(r, "price_usd_low", "price_usd_high", "range is reversed"),
+    ),
+    Rule(
+        "chips",
+        "controlled-since-needs-control",
+        "export_controlled_since_date",
+        "A control date only makes sense for a controlled chip.",
+        _controlled_since,
+    ),
+    Rule(
+        "systems",
+        "compute-cabinets-le-total",
+        "cabinets_compute",
+        "Compute cabinets are a subset of all cabinets.",
+        lambda r, t: _lower(
+            r, "cabinets_compute", "cabinets_total", "compute cabinets are part of the total"
+        ),
+    ),
+    Rule(
+        "systems",
+        "it-power-le-all-in",
+        "it_power_kw",
+        "All-in power includes the IT load, so it cannot be lower.",
+        lambda r, t: _lower(r, "it_power_kw", "all_in_power_kw", "all-in power includes IT power"),
+    ),
+    Rule(
+        "events",
+        "event-not-after-retrieval",
+        "event_date",
+        "An event cannot be documented before it happened.",
+        _not_after_retrieved("event_date"),
+    ),
+    Rule(
+        "events",
+        "event-month-precision-first-day",
+        "event_date",
+        "Month-precision dates are stored as the 1st of the month.",
+        _month_first("event_date"),
+    ),
 )
 
 PROVENANCE_RULES = (
-    ("estimate-explained", "notes",
-     "An estimate must say how it was made (DESIGN: mark estimates as estimates).",
-     _estimate_explained),
+    (
+        "estimate-explained",
+        "notes",
+        "An estimate must say how it was made (DESIGN: mark estimates as estimates).",
+        _estimate_explained,
+    ),
 )
 
 
@@ -183,9 +252,14 @@ def _key_problems(tables: Tables) -> Iterator[Problem]:
                 continue  # already reported as a required field
             if key in seen:
                 first = table.lines[seen[key]]
-                yield Problem(table.name, table.label(i), ",".join(pk),
-                              f"duplicate primary key {key if len(key) > 1 else key[0]!r} "
-                              f"(first at line {first})", "primary-key")
+                yield Problem(
+                    table.name,
+                    table.label(i),
+                    ",".join(pk),
+                    f"duplicate primary key {key if len(key) > 1 else key[0]!r} "
+                    f"(first at line {first})",
+                    "primary-key",
+                )
             else:
                 seen[key] = i
 
@@ -200,9 +274,13 @@ def _foreign_key_problems(tables: Tables) -> Iterator[Problem]:
             for i, row in enumerate(table.rows):
                 value = row.get(col)
                 if value is not None and value not in valid:
-                    yield Problem(table.name, table.label(i), col,
-                                  f"{value!r} is not a known {target_table}.{target_col}",
-                                  "foreign-key")
+                    yield Problem(
+                        table.name,
+                        table.label(i),
+                        col,
+                        f"{value!r} is not a known {target_table}.{target_col}",
+                        "foreign-key",
+                    )
 
 
 def _field_source_problems(tables: Tables) -> Iterator[Problem]:
@@ -212,19 +290,32 @@ def _field_source_problems(tables: Tables) -> Iterator[Problem]:
     for i, row in enumerate(fs.rows):
         target = tables.get(row.get("table") or "")
         if target is None:
-            yield Problem("field_sources", fs.label(i), "table",
-                          f"{row.get('table')!r} is not a curated table", "foreign-key")
+            yield Problem(
+                "field_sources",
+                fs.label(i),
+                "table",
+                f"{row.get('table')!r} is not a curated table",
+                "foreign-key",
+            )
             continue
         if row.get("field") not in target.meta.columns:
-            yield Problem("field_sources", fs.label(i), "field",
-                          f"{row.get('field')!r} is not a column of {target.name}",
-                          "foreign-key")
+            yield Problem(
+                "field_sources",
+                fs.label(i),
+                "field",
+                f"{row.get('field')!r} is not a column of {target.name}",
+                "foreign-key",
+            )
         key_col = target.meta.row_label or target.meta.primary_key[0]
         ids = {r.get(key_col) for r in target.rows}
         if row.get("row_id") not in ids:
-            yield Problem("field_sources", fs.label(i), "row_id",
-                          f"{row.get('row_id')!r} is not a {key_col} of {target.name}",
-                          "foreign-key")
+            yield Problem(
+                "field_sources",
+                fs.label(i),
+                "row_id",
+                f"{row.get('row_id')!r} is not a {key_col} of {target.name}",
+                "foreign-key",
+            )
 
 
 def _alias_problems(tables: Tables) -> Iterator[Problem]:
@@ -237,9 +328,14 @@ def _alias_problems(tables: Tables) -> Iterator[Problem]:
         for name in names:
             key = name.casefold()
             if key in owner and owner[key] != row["org_id"]:
-                yield Problem("orgs", orgs.label(i), "aliases",
-                              f"alias {name!r} is also used by {owner[key]!r}; an alias must "
-                              "name one organisation", "alias")
+                yield Problem(
+                    "orgs",
+                    orgs.label(i),
+                    "aliases",
+                    f"alias {name!r} is also used by {owner[key]!r}; an alias must "
+                    "name one organisation",
+                    "alias",
+                )
             owner.setdefault(key, row["org_id"])
 
 
@@ -251,8 +347,9 @@ def _rule_problems(tables: Tables) -> Iterator[Problem]:
         for i, row in enumerate(table.rows):
             message = rule.check(row, tables)
             if message:
-                yield Problem(rule.table, table.label(i), rule.field,
-                              f"{message} — {rule.reason}", rule.name)
+                yield Problem(
+                    rule.table, table.label(i), rule.field, f"{message} — {rule.reason}", rule.name
+                )
     for table in tables.values():
         if "source_url" not in table.meta.columns:
             continue
@@ -260,8 +357,7 @@ def _rule_problems(tables: Tables) -> Iterator[Problem]:
             for i, row in enumerate(table.rows):
                 message = check(row, tables)
                 if message:
-                    yield Problem(table.name, table.label(i), field, f"{message} — {reason}",
-                                  name)
+                    yield Problem(table.name, table.label(i), field, f"{message} — {reason}", name)
 
 
 def _provenance_declared(tables: Tables) -> Iterator[Problem]:
@@ -270,13 +366,22 @@ def _provenance_declared(tables: Tables) -> Iterator[Problem]:
             continue
         for col in PROVENANCE_COLUMNS:
             if col not in table.meta.columns:
-                yield Problem(table.name, None, col,
-                              "provenance column is missing: every curated row cites its source",
-                              "provenance")
+                yield Problem(
+                    table.name,
+                    None,
+                    col,
+                    "provenance column is missing: every curated row cites its source",
+                    "provenance",
+                )
         for col in ("source_url", "retrieved_date", "evidence_type", "confidence"):
             if col in table.meta.columns and not table.meta.columns[col]:
-                yield Problem(table.name, None, col,
-                              "provenance column must be declared required", "provenance")
+                yield Problem(
+                    table.name,
+                    None,
+                    col,
+                    "provenance column must be declared required",
+                    "provenance",
+                )
 
 
 def validate(folder: Path | None = None, today: dt.date | None = None) -> list[Problem]:
@@ -296,7 +401,13 @@ def validate(folder: Path | None = None, today: dt.date | None = None) -> list[P
         for i, row in enumerate(table.rows):
             seen = row.get("retrieved_date")
             if seen is not None and seen > today:
-                problems.append(Problem(table.name, table.label(i), "retrieved_date",
-                                        f"{seen} is in the future (today is {today})",
-                                        "retrieved-not-future"))
+                problems.append(
+                    Problem(
+                        table.name,
+                        table.label(i),
+                        "retrieved_date",
+                        f"{seen} is in the future (today is {today})",
+                        "retrieved-not-future",
+                    )
+                )
     return problems

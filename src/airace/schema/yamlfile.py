@@ -11,8 +11,8 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from airace.schema.dictionary import load_yaml
 from airace.errors import AiraceError
+from airace.schema.dictionary import load_yaml
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -23,8 +23,9 @@ def read_yaml(path: Path) -> Any:
     except FileNotFoundError:
         raise AiraceError("file not found", file=str(path)) from None
     except UnicodeDecodeError as exc:
-        raise AiraceError(f"not UTF-8 text ({exc.reason} at byte {exc.start})",
-                          file=str(path)) from None
+        raise AiraceError(
+            f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=str(path)
+        ) from None
     try:
         return load_yaml(text)
     except yaml.YAMLError as exc:

@@ -22,10 +22,30 @@ if TYPE_CHECKING:
     from airace.service.data import Data
 
 __all__ = [
-    "Result", "Source", "budget", "cadence", "check_claims", "classify", "compare_dates",
-    "compare_hardware", "compute_share", "efficiency", "explain_claim", "gap", "gap_series",
-    "gap_stats", "hardware_diff", "hardware_list", "hardware_show", "labs", "load_table",
-    "metrics", "releases", "rules", "score_claims", "list_sources",
+    "Result",
+    "Source",
+    "budget",
+    "cadence",
+    "check_claims",
+    "classify",
+    "compare_dates",
+    "compare_hardware",
+    "compute_share",
+    "efficiency",
+    "explain_claim",
+    "gap",
+    "gap_series",
+    "gap_stats",
+    "hardware_diff",
+    "hardware_list",
+    "hardware_show",
+    "labs",
+    "list_sources",
+    "load_table",
+    "metrics",
+    "releases",
+    "rules",
+    "score_claims",
 ]
 
 

@@ -30,9 +30,15 @@ class Data(Protocol):
     def orgs(self) -> pd.DataFrame: ...
     def events(self) -> pd.DataFrame: ...
     def table(self, name: str) -> pd.DataFrame: ...
-    def points(self, metric: str, groups: Groups, source: str | None = None,
-               snapshot: str | None = None, multi_country: str = "each",
-               evaluator: str = "any") -> Points: ...
+    def points(
+        self,
+        metric: str,
+        groups: Groups,
+        source: str | None = None,
+        snapshot: str | None = None,
+        multi_country: str = "each",
+        evaluator: str = "any",
+    ) -> Points: ...
     def units(self) -> dict[str, Unit]: ...
     def reference_runs(self) -> pd.DataFrame: ...
     def snapshot(self, source: str, snapshot: str | None = None) -> Snapshot: ...
@@ -78,7 +84,8 @@ class CatalogData:
 
             frame = self.catalog.query(
                 "SELECT r.*, o.country, o.org_name FROM releases r JOIN orgs o "
-                "USING (org_id) ORDER BY r.release_date, r.model_id")
+                "USING (org_id) ORDER BY r.release_date, r.model_id"
+            )
             frame["release_date"] = pd.to_datetime(frame["release_date"])
             return frame
 
@@ -86,13 +93,15 @@ class CatalogData:
         return frame
 
     def orgs(self) -> pd.DataFrame:
-        frame: pd.DataFrame = self._once("orgs", lambda: self.catalog.query(
-            "SELECT * FROM orgs ORDER BY org_id"))
+        frame: pd.DataFrame = self._once(
+            "orgs", lambda: self.catalog.query("SELECT * FROM orgs ORDER BY org_id")
+        )
         return frame
 
     def events(self) -> pd.DataFrame:
-        frame: pd.DataFrame = self._once("events", lambda: self.catalog.query(
-            "SELECT * FROM events ORDER BY event_date"))
+        frame: pd.DataFrame = self._once(
+            "events", lambda: self.catalog.query("SELECT * FROM events ORDER BY event_date")
+        )
         return frame
 
     def table(self, name: str) -> pd.DataFrame:
@@ -100,19 +109,26 @@ class CatalogData:
 
         if name not in CURATED_TABLES:
             raise AiraceError(f"unknown table {name!r}; tables: {', '.join(CURATED_TABLES)}")
-        frame: pd.DataFrame = self._once(("table", name), lambda: self.catalog.query(
-            f'SELECT * FROM "{name}"'))
+        frame: pd.DataFrame = self._once(
+            ("table", name), lambda: self.catalog.query(f'SELECT * FROM "{name}"')
+        )
         return frame
 
-    def points(self, metric: str, groups: Groups, source: str | None = None,
-               snapshot: str | None = None, multi_country: str = "each",
-               evaluator: str = "any") -> Points:
+    def points(
+        self,
+        metric: str,
+        groups: Groups,
+        source: str | None = None,
+        snapshot: str | None = None,
+        multi_country: str = "each",
+        evaluator: str = "any",
+    ) -> Points:
         from airace.service.points import load_points
 
         points: Points = self._once(
             ("points", metric, groups, source, snapshot, multi_country, evaluator),
-            lambda: load_points(self, metric, groups, source, snapshot, multi_country,
-                                evaluator))
+            lambda: load_points(self, metric, groups, source, snapshot, multi_country, evaluator),
+        )
         return points
 
     def units(self) -> dict[str, Unit]:
@@ -130,15 +146,22 @@ class CatalogData:
     def snapshot(self, source: str, snapshot: str | None = None) -> Snapshot:
         from airace.service.snapshots import load_snapshot
 
-        snap: Snapshot = self._once(("snapshot", source, snapshot),
-                                    lambda: load_snapshot(source, snapshot,
-                                                          catalog=self.catalog))
+        snap: Snapshot = self._once(
+            ("snapshot", source, snapshot),
+            lambda: load_snapshot(source, snapshot, catalog=self.catalog),
+        )
         return snap
 
     def _curated_meta(self) -> dict[str, dict[str, Any]]:
-        meta: dict[str, dict[str, Any]] = self._once("curated_meta", lambda: {
-            r["name"]: r for r in self.catalog.query(
-                "SELECT * FROM curated_tables").to_dict(orient="records")})
+        meta: dict[str, dict[str, Any]] = self._once(
+            "curated_meta",
+            lambda: {
+                r["name"]: r
+                for r in self.catalog.query("SELECT * FROM curated_tables").to_dict(
+                    orient="records"
+                )
+            },
+        )
         return meta
 
     def table_source(self, table: str, frame: pd.DataFrame | None = None) -> Source:
@@ -150,10 +173,15 @@ class CatalogData:
         retrieved = None
         if frame is not None and "retrieved_date" in frame and len(frame):
             retrieved = str(max(frame["retrieved_date"].astype(str)))[:10]
-        return Source(producer="airace", title=str(meta["title"]),
-                      licence=str(meta["licence"]), table=table,
-                      rows=len(frame) if frame is not None else int(meta["rows"]),
-                      retrieved=retrieved, pages=pages_of(frame))
+        return Source(
+            producer="airace",
+            title=str(meta["title"]),
+            licence=str(meta["licence"]),
+            table=table,
+            rows=len(frame) if frame is not None else int(meta["rows"]),
+            retrieved=retrieved,
+            pages=pages_of(frame),
+        )
 
 
 def default_data() -> CatalogData:

@@ -12,8 +12,14 @@ if TYPE_CHECKING:
     from airace.analysis.hardware import Unit
     from airace.service.data import Data
 
-PROVENANCE_FIELDS = ("source_url", "source_title", "retrieved_date", "evidence_type",
-                     "confidence", "notes")
+PROVENANCE_FIELDS = (
+    "source_url",
+    "source_title",
+    "retrieved_date",
+    "evidence_type",
+    "confidence",
+    "notes",
+)
 
 
 def _sources(data: Data, *units: Unit) -> list[Source]:
@@ -27,8 +33,7 @@ def _sources(data: Data, *units: Unit) -> list[Source]:
     return out
 
 
-def hardware_list(data: Data, *, kind: str | None = None, vendor: str | None = None
-                  ) -> Result:
+def hardware_list(data: Data, *, kind: str | None = None, vendor: str | None = None) -> Result:
     """Chips and systems with every column (``kind`` on each record)."""
     kinds = [kind] if kind else ["chip", "system"]
     vendors = set(data.table("chips")["vendor"]) | set(data.table("systems")["vendor"])
@@ -56,17 +61,34 @@ def show(data: Data, *, unit_id: str) -> Result:
         if name.startswith("_") or name in PROVENANCE_FIELDS or value is None:
             continue
         src = unit.source(name)
-        records.append({"field": name, "value": value, "source_url": src.get("source_url"),
-                        "evidence_type": src.get("evidence_type"),
-                        "confidence": src.get("confidence")})
-    return Result("hardware-show", records, _sources(data, unit),
-                  params={"unit_id": unit_id, "kind": unit.kind, "name": unit.name},
-                  caveats=[f"Notes: {unit.values.get('notes') or '-'}"])
+        records.append(
+            {
+                "field": name,
+                "value": value,
+                "source_url": src.get("source_url"),
+                "evidence_type": src.get("evidence_type"),
+                "confidence": src.get("confidence"),
+            }
+        )
+    return Result(
+        "hardware-show",
+        records,
+        _sources(data, unit),
+        params={"unit_id": unit_id, "kind": unit.kind, "name": unit.name},
+        caveats=[f"Notes: {unit.values.get('notes') or '-'}"],
+    )
 
 
-def compare(data: Data, *, base: str, other: str, precision: str = "bf16",
-            sparse: bool = False, basis: str = "compute", power_basis: str = "all-in"
-            ) -> Result:
+def compare(
+    data: Data,
+    *,
+    base: str,
+    other: str,
+    precision: str = "bf16",
+    sparse: bool = False,
+    basis: str = "compute",
+    power_basis: str = "all-in",
+) -> Result:
     """What OTHER needs, relative to BASE, for the same compute (or memory)."""
     from airace.analysis.hardware import MissingFigure
     from airace.analysis.hardware import compare as run
@@ -74,14 +96,23 @@ def compare(data: Data, *, base: str, other: str, precision: str = "bf16",
     units = data.units()
     a, b = get_unit(units, base), get_unit(units, other)
     try:
-        record = run(a, b, precision=precision, sparse=sparse, basis=basis,
-                     power_basis=power_basis)
+        record = run(a, b, precision=precision, sparse=sparse, basis=basis, power_basis=power_basis)
     except MissingFigure as exc:
         raise AiraceError(str(exc)) from None
-    return Result("hardware-compare", [record], _sources(data, a, b),
-                  params={"base": base, "other": other, "precision": precision,
-                          "sparse": sparse, "basis": basis, "power_basis": power_basis},
-                  caveats=list(record["missing"]))
+    return Result(
+        "hardware-compare",
+        [record],
+        _sources(data, a, b),
+        params={
+            "base": base,
+            "other": other,
+            "precision": precision,
+            "sparse": sparse,
+            "basis": basis,
+            "power_basis": power_basis,
+        },
+        caveats=list(record["missing"]),
+    )
 
 
 def classify(data: Data, *, chip_id: str) -> Result:
@@ -94,13 +125,23 @@ def classify(data: Data, *, chip_id: str) -> Result:
         record = run(unit)
     except MissingFigure as exc:
         raise AiraceError(str(exc)) from None
-    return Result("hardware-classify", [record], _sources(data, unit),
-                  params={"chip_id": chip_id},
-                  extra={"die_area_source": unit.source("die_area_mm2").get("source_url")})
+    return Result(
+        "hardware-classify",
+        [record],
+        _sources(data, unit),
+        params={"chip_id": chip_id},
+        extra={"die_area_source": unit.source("die_area_mm2").get("source_url")},
+    )
 
 
-def diff(data: Data, *, source: str = "epoch-hardware", snapshot: str | None = None,
-         tolerance: float = 0.01, show_all: bool = False) -> Result:
+def diff(
+    data: Data,
+    *,
+    source: str = "epoch-hardware",
+    snapshot: str | None = None,
+    tolerance: float = 0.01,
+    show_all: bool = False,
+) -> Result:
     """Our chip specs that differ from Epoch's ML hardware data by more than ``tolerance``."""
     from airace.analysis.hardware_diff import diff as run
 
@@ -114,7 +155,14 @@ def diff(data: Data, *, source: str = "epoch-hardware", snapshot: str | None = N
     table = run(chips, snap.rows, tolerance, notes)
     if not show_all and not table.empty:
         table = table[table["issue"].isin(["differs", "no_epoch_row"])]
-    return Result("hardware-diff", table.to_dict(orient="records"),
-                  merge_sources([data.table_source("chips", chips), snap.source]),
-                  params={"source": source, "snapshot": snap.meta["snapshot_id"],
-                          "tolerance": tolerance, "all": show_all})
+    return Result(
+        "hardware-diff",
+        table.to_dict(orient="records"),
+        merge_sources([data.table_source("chips", chips), snap.source]),
+        params={
+            "source": source,
+            "snapshot": snap.meta["snapshot_id"],
+            "tolerance": tolerance,
+            "all": show_all,
+        },
+    )

@@ -45,14 +45,17 @@ def resolve_labs(labs: Sequence[str], orgs: pd.DataFrame) -> list[str]:
     for lab in labs:
         key = lab.strip().casefold()
         if key not in lookup:
-            raise AiraceError(f"unknown lab {lab!r}{suggest(key, sorted(orgs['org_id']))}; "
-                              "see `airace releases --list-labs`")
+            raise AiraceError(
+                f"unknown lab {lab!r}{suggest(key, sorted(orgs['org_id']))}; "
+                "see `airace releases --list-labs`"
+            )
         out.append(lookup[key])
     return list(dict.fromkeys(out))
 
 
-def release_frame(data: Data, source: str, snapshot: str | None, group_by: str = "org_id"
-                  ) -> tuple[pd.DataFrame, Source]:
+def release_frame(
+    data: Data, source: str, snapshot: str | None, group_by: str = "org_id"
+) -> tuple[pd.DataFrame, Source]:
     """Releases of the curated table or of an imported model list, curated-style."""
     if source == CURATED:
         if snapshot:
@@ -66,10 +69,17 @@ def release_frame(data: Data, source: str, snapshot: str | None, group_by: str =
     return as_releases(snap.rows, group_by), snap.source
 
 
-def releases(data: Data, *, labs: Sequence[str] | None = None, country: str | None = None,
-             since: str | dt.date | None = None, until: str | dt.date | None = None,
-             types: Sequence[str] | None = None, source: str = CURATED,
-             snapshot: str | None = None) -> Result:
+def releases(
+    data: Data,
+    *,
+    labs: Sequence[str] | None = None,
+    country: str | None = None,
+    since: str | dt.date | None = None,
+    until: str | dt.date | None = None,
+    types: Sequence[str] | None = None,
+    source: str = CURATED,
+    snapshot: str | None = None,
+) -> Result:
     """Releases joined with their lab's country, filtered, oldest first.
 
     ``source`` is ``curated`` (airace's table) or an imported model list; imported rows by
@@ -78,9 +88,11 @@ def releases(data: Data, *, labs: Sequence[str] | None = None, country: str | No
     import pandas as pd
 
     if source not in release_sources():
-        raise AiraceError(f"unknown release source {source!r}"
-                          f"{suggest(source, release_sources())}; sources: "
-                          f"{', '.join(release_sources())}")
+        raise AiraceError(
+            f"unknown release source {source!r}"
+            f"{suggest(source, release_sources())}; sources: "
+            f"{', '.join(release_sources())}"
+        )
     frame, src = release_frame(data, source, snapshot)
     if labs:
         frame = frame[frame["org_id"].isin(resolve_labs(labs, data.orgs()))]
@@ -88,8 +100,9 @@ def releases(data: Data, *, labs: Sequence[str] | None = None, country: str | No
         code = country.strip().upper()
         known = sorted(set(data.orgs()["country"]))
         if code not in known:
-            raise AiraceError(f"unknown country {country!r}; countries with labs: "
-                              f"{', '.join(known)}")
+            raise AiraceError(
+                f"unknown country {country!r}; countries with labs: {', '.join(known)}"
+            )
         frame = frame[frame["country"] == code]
     if types and source != CURATED:
         raise AiraceError(f"--type needs release_type, which {source} does not have")
@@ -111,10 +124,20 @@ def releases(data: Data, *, labs: Sequence[str] | None = None, country: str | No
     out["release_date"] = out["release_date"].dt.date
     if source == CURATED:
         src = data.table_source("releases", frame)
-    return Result("releases", out.to_dict(orient="records"), [src],
-                  params={"labs": list(labs or []), "country": country,
-                          "since": start, "until": end, "types": list(types or []),
-                          "source": source, "snapshot": src.snapshot_id})
+    return Result(
+        "releases",
+        out.to_dict(orient="records"),
+        [src],
+        params={
+            "labs": list(labs or []),
+            "country": country,
+            "since": start,
+            "until": end,
+            "types": list(types or []),
+            "source": source,
+            "snapshot": src.snapshot_id,
+        },
+    )
 
 
 def labs(data: Data) -> Result:
@@ -131,8 +154,15 @@ def rules_list() -> Result:
     """The bundled counting rules, strictest first."""
     from airace.schema.rules import bundled_rules
 
-    records = [{"name": r.name, "title": r.title, "definition": r.describe(),
-                "description": " ".join(r.description.split())} for r in bundled_rules()]
+    records = [
+        {
+            "name": r.name,
+            "title": r.title,
+            "definition": r.describe(),
+            "description": " ".join(r.description.split()),
+        }
+        for r in bundled_rules()
+    ]
     return Result("rules", records)
 
 
@@ -150,22 +180,31 @@ def rules_for_source(frame: pd.DataFrame) -> tuple[list[str], dict[str, list[str
     return usable, missing
 
 
-def _check_rules_apply(chosen: Sequence[CountingRule], frame: pd.DataFrame, source: str
-                       ) -> None:
+def _check_rules_apply(chosen: Sequence[CountingRule], frame: pd.DataFrame, source: str) -> None:
     usable, _ = rules_for_source(frame)
     for r in chosen:
         lacking = sorted(r.columns() - set(frame.columns))
         if lacking:
             raise AiraceError(
                 f"rule {r.name!r} cannot apply to {source}: it needs {', '.join(lacking)}, "
-                f"which {source} does not record; rules that apply: {', '.join(usable)}")
+                f"which {source} does not record; rules that apply: {', '.join(usable)}"
+            )
 
 
-def cadence(data: Data, *, as_of: str | dt.date, window: str | None = None,
-            since: str | dt.date | None = None, labs: Sequence[str] | None = None,
-            by: str = "lab", rule: str | Sequence[str] | None = None,
-            sensitivity: bool = False, countries: Sequence[str] | None = None,
-            source: str = CURATED, snapshot: str | None = None) -> Result:
+def cadence(
+    data: Data,
+    *,
+    as_of: str | dt.date,
+    window: str | None = None,
+    since: str | dt.date | None = None,
+    labs: Sequence[str] | None = None,
+    by: str = "lab",
+    rule: str | Sequence[str] | None = None,
+    sensitivity: bool = False,
+    countries: Sequence[str] | None = None,
+    source: str = CURATED,
+    snapshot: str | None = None,
+) -> Result:
     """Launch counts per lab or country in a window, under one or several counting rules.
 
     On an imported source only rules whose columns the source has can apply; asking for
@@ -187,9 +226,11 @@ def cadence(data: Data, *, as_of: str | dt.date, window: str | None = None,
     if by not in {"lab", "country"}:
         raise AiraceError(f"--by must be lab or country, not {by!r}")
     if source not in release_sources():
-        raise AiraceError(f"unknown release source {source!r}"
-                          f"{suggest(source, release_sources())}; sources: "
-                          f"{', '.join(release_sources())}")
+        raise AiraceError(
+            f"unknown release source {source!r}"
+            f"{suggest(source, release_sources())}; sources: "
+            f"{', '.join(release_sources())}"
+        )
     group_by = "org_id" if by == "lab" else "country"
     frame, src = release_frame(data, source, snapshot, group_by)
     caveats: list[str] = []
@@ -199,11 +240,16 @@ def cadence(data: Data, *, as_of: str | dt.date, window: str | None = None,
         names = [r.name for r in bundled_rules()]
         if source != CURATED:
             names, skipped = rules_for_source(frame)
-            caveats += [f"rule {n} does not apply to {source}: it needs {', '.join(c)}"
-                        for n, c in skipped.items()]
+            caveats += [
+                f"rule {n} does not apply to {source}: it needs {', '.join(c)}"
+                for n, c in skipped.items()
+            ]
     else:
-        names = [rule] if isinstance(rule, str) else list(
-            rule or (["main-versions"] if source == CURATED else ["every-release"]))
+        names = (
+            [rule]
+            if isinstance(rule, str)
+            else list(rule or (["main-versions"] if source == CURATED else ["every-release"]))
+        )
     chosen = [resolve_rule(name) for name in names]
     if source != CURATED:
         _check_rules_apply(chosen, frame, source)
@@ -219,33 +265,58 @@ def cadence(data: Data, *, as_of: str | dt.date, window: str | None = None,
     records = []
     for rec in table.to_dict(orient="records"):
         ids = rec["model_ids"]
-        records.append({
-            key: rec["group"], "rule": rec["rule"], "count": rec["count"],
-            "model_ids": ids, "release_dates": rec["release_dates"],
-            "collapsed_ids": rec["collapsed_ids"],
-            "median_interval_days": rec["median_interval_days"],
-            "days_since_last": rec["days_since_last"],
-            "since": start.isoformat(), "as_of": end.isoformat(),
-            "sources": sorted({str(u) for u in rows.loc[ids, "source_url"].tolist()
-                               if isinstance(u, str)}),
-            "source": source,
-        })
+        records.append(
+            {
+                key: rec["group"],
+                "rule": rec["rule"],
+                "count": rec["count"],
+                "model_ids": ids,
+                "release_dates": rec["release_dates"],
+                "collapsed_ids": rec["collapsed_ids"],
+                "median_interval_days": rec["median_interval_days"],
+                "days_since_last": rec["days_since_last"],
+                "since": start.isoformat(),
+                "as_of": end.isoformat(),
+                "sources": sorted(
+                    {str(u) for u in rows.loc[ids, "source_url"].tolist() if isinstance(u, str)}
+                ),
+                "source": source,
+            }
+        )
     if source == CURATED:
-        in_window = frame[(frame["release_date"] >= str(start))
-                          & (frame["release_date"] <= str(end))]
+        in_window = frame[
+            (frame["release_date"] >= str(start)) & (frame["release_date"] <= str(end))
+        ]
         src = data.table_source("releases", in_window)
     return Result(
-        "cadence", records, [src],
-        params={"as_of": end, "since": start, "window": window, "by": by,
-                "labs": list(labs or []), "rules": names, "source": source,
-                "snapshot": src.snapshot_id},
+        "cadence",
+        records,
+        [src],
+        params={
+            "as_of": end,
+            "since": start,
+            "window": window,
+            "by": by,
+            "labs": list(labs or []),
+            "rules": names,
+            "source": source,
+            "snapshot": src.snapshot_id,
+        },
         definitions={r.name: r.describe() for r in chosen},
-        caveats=caveats, extra={"rows": rows, "key": key})
+        caveats=caveats,
+        extra={"rows": rows, "key": key},
+    )
 
 
-def compare_dates(data: Data, *, source: str = "epoch-notable",
-                  labs: Sequence[str] | None = None, threshold_days: int = 3,
-                  snapshot: str | None = None, since: str | dt.date = "2023-01-01") -> Result:
+def compare_dates(
+    data: Data,
+    *,
+    source: str = "epoch-notable",
+    labs: Sequence[str] | None = None,
+    threshold_days: int = 3,
+    snapshot: str | None = None,
+    since: str | dt.date = "2023-01-01",
+) -> Result:
     """Curated release dates vs an imported source (see analysis.external.compare_dates)."""
     from airace.analysis.external import compare_dates as compare
 
@@ -261,11 +332,17 @@ def compare_dates(data: Data, *, source: str = "epoch-notable",
     assert start is not None
     out = compare(ours, snap.rows, threshold_days=threshold_days, labs=lab_ids, since=start)
     counts = out["issue"].value_counts().to_dict()
-    return Result("compare-dates", out.to_dict(orient="records"),
-                  [data.table_source("releases", ours), snap.source],
-                  params={"source": source, "snapshot": snap.meta["snapshot_id"],
-                          "labs": lab_ids or [], "threshold_days": threshold_days,
-                          "since": start},
-                  summary={"counts": counts}, extra={"meta": snap.meta})
-
-
+    return Result(
+        "compare-dates",
+        out.to_dict(orient="records"),
+        [data.table_source("releases", ours), snap.source],
+        params={
+            "source": source,
+            "snapshot": snap.meta["snapshot_id"],
+            "labs": lab_ids or [],
+            "threshold_days": threshold_days,
+            "since": start,
+        },
+        summary={"counts": counts},
+        extra={"meta": snap.meta},
+    )

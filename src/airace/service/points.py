@@ -50,8 +50,10 @@ def parse_groups(text: str) -> Groups:
     kind = kind.strip().lower()
     names = [n.strip() for n in rest.split(",") if n.strip()]
     if kind not in GROUP_KINDS or len(names) != 2:
-        raise AiraceError(f"bad --groups {text!r}: use country:US,CN or lab:openai,deepseek "
-                          "or access:closed,open (leader first, then follower)")
+        raise AiraceError(
+            f"bad --groups {text!r}: use country:US,CN or lab:openai,deepseek "
+            "or access:closed,open (leader first, then follower)"
+        )
     if kind == "country":
         names = [n.upper() for n in names]
     if kind == "access":
@@ -60,8 +62,6 @@ def parse_groups(text: str) -> Groups:
         if bad:
             raise AiraceError(f"unknown access group {bad[0]!r}: use open or closed")
     return Groups(kind, names[0], names[1])
-
-
 
 
 def _access(value: Any) -> str | None:
@@ -86,12 +86,13 @@ def imported_metrics(cat: Catalog) -> pd.DataFrame:
     if not cat.has_table("ext_scores"):
         return pd.DataFrame(columns=["source", "metric", "rows", "snapshot_id"])
     return cat.query(
-            "WITH newest AS (SELECT source, metric, max(s.imported_at) AS at FROM ext_scores e "
-            "JOIN snapshots s USING (snapshot_id) GROUP BY 1, 2) "
-            "SELECT e.source, e.metric, count(*) AS rows, any_value(e.snapshot_id) AS "
-            "snapshot_id FROM ext_scores e JOIN snapshots s USING (snapshot_id) "
-            "JOIN newest n ON n.source = e.source AND n.metric = e.metric "
-            "AND n.at = s.imported_at GROUP BY 1, 2 ORDER BY 1, 2")
+        "WITH newest AS (SELECT source, metric, max(s.imported_at) AS at FROM ext_scores e "
+        "JOIN snapshots s USING (snapshot_id) GROUP BY 1, 2) "
+        "SELECT e.source, e.metric, count(*) AS rows, any_value(e.snapshot_id) AS "
+        "snapshot_id FROM ext_scores e JOIN snapshots s USING (snapshot_id) "
+        "JOIN newest n ON n.source = e.source AND n.metric = e.metric "
+        "AND n.at = s.imported_at GROUP BY 1, 2 ORDER BY 1, 2"
+    )
 
 
 def default_source(cat: Catalog, metric: str) -> str:
@@ -108,13 +109,16 @@ def default_source(cat: Catalog, metric: str) -> str:
         return "epoch-eci"
     if metric.startswith("lmarena"):
         return "lmarena"
-    raise AiraceError(f"unknown metric {metric!r}: not in the curated scores "
-                      f"({', '.join(sorted(curated))}) nor in any imported snapshot; see "
-                      "`airace gap --list-metrics`")
+    raise AiraceError(
+        f"unknown metric {metric!r}: not in the curated scores "
+        f"({', '.join(sorted(curated))}) nor in any imported snapshot; see "
+        "`airace gap --list-metrics`"
+    )
 
 
-def _assign(rows: pd.DataFrame, groups: Groups, multi_country: str) -> tuple[pd.DataFrame,
-                                                                            list[str]]:
+def _assign(
+    rows: pd.DataFrame, groups: Groups, multi_country: str
+) -> tuple[pd.DataFrame, list[str]]:
     """One row per (model, group) for the two groups; notes on what was excluded."""
     notes = []
     out = []
@@ -125,8 +129,10 @@ def _assign(rows: pd.DataFrame, groups: Groups, multi_country: str) -> tuple[pd.
                 if multi_country == "exclude":
                     continue
                 if set(members) & set(groups.names):
-                    notes.append(f"{row.model} lists several countries "
-                                 f"({', '.join(members)}): counted for each")
+                    notes.append(
+                        f"{row.model} lists several countries "
+                        f"({', '.join(members)}): counted for each"
+                    )
         elif groups.kind == "lab":
             members = as_list(row.org_ids)
         else:
@@ -134,16 +140,28 @@ def _assign(rows: pd.DataFrame, groups: Groups, multi_country: str) -> tuple[pd.
             members = [access] if access else []
         for name in groups.names:
             if name in members:
-                out.append({"model": row.model, "group": name, "date": row.date,
-                            "score": row.score, "compute": row.compute})
-    frame = pd.DataFrame.from_records(out, columns=["model", "group", "date", "score",
-                                                    "compute"])
+                out.append(
+                    {
+                        "model": row.model,
+                        "group": name,
+                        "date": row.date,
+                        "score": row.score,
+                        "compute": row.compute,
+                    }
+                )
+    frame = pd.DataFrame.from_records(out, columns=["model", "group", "date", "score", "compute"])
     return frame, notes
 
 
-def load_points(data: CatalogData, metric: str, groups: Groups, source: str | None = None,
-                snapshot: str | None = None, multi_country: str = "each",
-                evaluator: str = "any") -> Points:
+def load_points(
+    data: CatalogData,
+    metric: str,
+    groups: Groups,
+    source: str | None = None,
+    snapshot: str | None = None,
+    multi_country: str = "each",
+    evaluator: str = "any",
+) -> Points:
     """Scored models of a metric, assigned to the two groups, with the sources used."""
     cat = data.catalog
     source = source or default_source(cat, metric)
@@ -153,8 +171,7 @@ def load_points(data: CatalogData, metric: str, groups: Groups, source: str | No
     elif source in scored:
         rows, sources = _imported(cat, metric, source, snapshot)
     else:
-        raise AiraceError(f"unknown score source {source!r}; sources: curated, "
-                          f"{', '.join(scored)}")
+        raise AiraceError(f"unknown score source {source!r}; sources: curated, {', '.join(scored)}")
     undated = int(rows["date"].isna().sum())
     rows = rows[rows["date"].notna() & rows["score"].notna()]
     _check_group_names(groups, rows)
@@ -162,8 +179,10 @@ def load_points(data: CatalogData, metric: str, groups: Groups, source: str | No
     frame["date"] = pd.to_datetime(frame["date"])
     notes = sorted(set(notes))
     if undated:
-        notes.append(f"{undated} rows without a release date (not matched to a curated "
-                     "release) were left out")
+        notes.append(
+            f"{undated} rows without a release date (not matched to a curated "
+            "release) were left out"
+        )
     return Points(frame, metric, source, sources, notes)
 
 
@@ -174,17 +193,20 @@ def _check_group_names(groups: Groups, rows: pd.DataFrame) -> None:
     known = sorted({v for cell in rows[column] for v in as_list(cell)})
     for name in groups.names:
         if name not in known:
-            raise AiraceError(f"unknown {groups.kind} {name!r} for this metric"
-                              f"{suggest(name, known)}; {groups.kind} values with scores: "
-                              f"{', '.join(known)}")
+            raise AiraceError(
+                f"unknown {groups.kind} {name!r} for this metric"
+                f"{suggest(name, known)}; {groups.kind} values with scores: "
+                f"{', '.join(known)}"
+            )
 
 
-def _curated(data: CatalogData, metric: str, evaluator: str
-             ) -> tuple[pd.DataFrame, list[Source]]:
+def _curated(data: CatalogData, metric: str, evaluator: str) -> tuple[pd.DataFrame, list[Source]]:
     known = curated_metrics(data.catalog)
     if metric not in known:
-        raise AiraceError(f"unknown metric {metric!r} in curated scores; curated metrics: "
-                          f"{', '.join(sorted(known))} (see `airace gap --list-metrics`)")
+        raise AiraceError(
+            f"unknown metric {metric!r} in curated scores; curated metrics: "
+            f"{', '.join(sorted(known))} (see `airace gap --list-metrics`)"
+        )
     if evaluator not in ("any", "self", "third_party"):
         raise AiraceError("--evaluator must be any, self or third_party")
     where = "" if evaluator == "any" else f"AND s.evaluator_type = '{evaluator}'"
@@ -193,23 +215,32 @@ def _curated(data: CatalogData, metric: str, evaluator: str
         "r.training_compute_flop AS compute, [o.country] AS countries, [r.org_id] AS org_ids, "
         "r.is_open_weights AS access, s.source_url, s.evaluator, s.setting "
         "FROM scores s JOIN releases r USING (model_id) JOIN orgs o ON o.org_id = r.org_id "
-        f"WHERE s.benchmark_id = ? {where}", [metric])
+        f"WHERE s.benchmark_id = ? {where}",
+        [metric],
+    )
     return frame, [data.table_source("scores", frame)]
 
 
-def _imported(cat: Catalog, metric: str, source: str, snapshot: str | None
-              ) -> tuple[pd.DataFrame, list[Source]]:
+def _imported(
+    cat: Catalog, metric: str, source: str, snapshot: str | None
+) -> tuple[pd.DataFrame, list[Source]]:
     from airace.service.snapshots import resolve_snapshot, snapshot_meta, snapshot_source
 
     if snapshot is None:
-        found = cat.rows(
-            "SELECT e.snapshot_id FROM ext_scores e JOIN snapshots s USING (snapshot_id) "
-            "WHERE e.source = ? AND e.metric = ? ORDER BY s.imported_at DESC LIMIT 1",
-            [source, metric]) if cat.has_table("ext_scores") else []
+        found = (
+            cat.rows(
+                "SELECT e.snapshot_id FROM ext_scores e JOIN snapshots s USING (snapshot_id) "
+                "WHERE e.source = ? AND e.metric = ? ORDER BY s.imported_at DESC LIMIT 1",
+                [source, metric],
+            )
+            if cat.has_table("ext_scores")
+            else []
+        )
         if not found:
             resolve_snapshot(cat, source)  # says "no snapshot imported" when so
-            raise AiraceError(f"unknown metric {metric!r} in {source}; see "
-                              "`airace gap --list-metrics`")
+            raise AiraceError(
+                f"unknown metric {metric!r} in {source}; see `airace gap --list-metrics`"
+            )
         snapshot = str(found[0][0])
     else:
         resolve_snapshot(cat, source, snapshot)
@@ -225,7 +256,9 @@ def _imported(cat: Catalog, metric: str, source: str, snapshot: str | None
         "e.evaluated_date "
         "FROM ext_scores e LEFT JOIN releases r ON r.model_id = e.model_id "
         "LEFT JOIN orgs o ON o.org_id = r.org_id "
-        "WHERE e.snapshot_id = ? AND e.metric = ?", [snapshot, metric])
+        "WHERE e.snapshot_id = ? AND e.metric = ?",
+        [snapshot, metric],
+    )
     meta = snapshot_meta(cat, snapshot)
     if source == "lmarena-history" and frame["evaluated_date"].notna().any():
         latest = frame["evaluated_date"].max()

@@ -40,10 +40,17 @@ class Source:
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
-            "source": self.name, "producer": self.producer, "title": self.title,
-            "licence": self.licence, "url": self.url, "citation": self.citation,
-            "retrieved": self.retrieved, "snapshot_id": self.snapshot_id,
-            "sha256": self.sha256, "table": self.table, "rows": self.rows,
+            "source": self.name,
+            "producer": self.producer,
+            "title": self.title,
+            "licence": self.licence,
+            "url": self.url,
+            "citation": self.citation,
+            "retrieved": self.retrieved,
+            "snapshot_id": self.snapshot_id,
+            "sha256": self.sha256,
+            "table": self.table,
+            "rows": self.rows,
         }
         if self.pages:
             out["pages"] = list(self.pages)
@@ -71,10 +78,12 @@ def merge_sources(sources: list[Source]) -> list[Source]:
         key = (src.producer, src.title, src.snapshot_id, src.table)
         if key in seen:
             old = seen[key]
-            rows = None if old.rows is None and src.rows is None else (
-                max(old.rows or 0, src.rows or 0))
-            seen[key] = old.with_rows(rows or 0, old.pages + src.pages) if rows is not None \
-                else old
+            rows = (
+                None
+                if old.rows is None and src.rows is None
+                else (max(old.rows or 0, src.rows or 0))
+            )
+            seen[key] = old.with_rows(rows or 0, old.pages + src.pages) if rows is not None else old
         else:
             seen[key] = src
     return list(seen.values())
@@ -151,4 +160,3 @@ def jsonable(value: Any) -> Any:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value
-

@@ -31,13 +31,19 @@ def snapshot_source(meta: dict[str, Any], rows: int | None = None) -> Source:
     """A :class:`Source` from a snapshot's sidecar row (licence and citation as recorded)."""
     accessed = meta.get("accessed_date")
     return Source(
-        producer=str(meta["producer"]), title=str(meta["title"]), licence=str(meta["licence"]),
-        url=meta.get("url"), citation=meta.get("citation"),
+        producer=str(meta["producer"]),
+        title=str(meta["title"]),
+        licence=str(meta["licence"]),
+        url=meta.get("url"),
+        citation=meta.get("citation"),
         retrieved=str(accessed)[:10] if accessed is not None else None,
-        snapshot_id=str(meta["snapshot_id"]), sha256=meta.get("sha256"),
-        table=registry.SOURCES[meta["variant"]].table if meta.get("variant") in
-        registry.SOURCES else None,
-        rows=rows if rows is not None else meta.get("rows"))
+        snapshot_id=str(meta["snapshot_id"]),
+        sha256=meta.get("sha256"),
+        table=registry.SOURCES[meta["variant"]].table
+        if meta.get("variant") in registry.SOURCES
+        else None,
+        rows=rows if rows is not None else meta.get("rows"),
+    )
 
 
 def _cat(catalog: Catalog | None) -> Catalog:
@@ -55,7 +61,8 @@ def list_snapshots(catalog: Catalog | None = None) -> list[dict[str, Any]]:
     frame = cat.query(
         "SELECT snapshot_id, variant AS source, kind, file_name, imported_at, min_date, "
         "max_date, rows, bytes, sha256, licence, producer, title, url, accessed_date, citation "
-        "FROM snapshots ORDER BY variant, imported_at")
+        "FROM snapshots ORDER BY variant, imported_at"
+    )
     records: list[dict[str, Any]] = frame.to_dict(orient="records")
     return records
 
@@ -64,8 +71,9 @@ def resolve_snapshot(cat: Catalog, source: str, snapshot: str | None = None) -> 
     """The snapshot id to use for a source: the given one, else the newest import."""
     registry.source(source)
     if not cat.has_table("snapshots"):
-        raise AiraceError(f"no {source} snapshot imported yet; run `airace import` or "
-                          "`airace update` first")
+        raise AiraceError(
+            f"no {source} snapshot imported yet; run `airace import` or `airace update` first"
+        )
     if snapshot:
         row = cat.rows("SELECT variant FROM snapshots WHERE snapshot_id = ?", [snapshot])
         if not row:
@@ -73,44 +81,59 @@ def resolve_snapshot(cat: Catalog, source: str, snapshot: str | None = None) -> 
         if row[0][0] != source:
             raise AiraceError(f"snapshot {snapshot} is a {row[0][0]} snapshot, not {source}")
         return snapshot
-    row = cat.rows("SELECT snapshot_id FROM snapshots WHERE variant = ? "
-                   "ORDER BY imported_at DESC, snapshot_id LIMIT 1", [source])
+    row = cat.rows(
+        "SELECT snapshot_id FROM snapshots WHERE variant = ? "
+        "ORDER BY imported_at DESC, snapshot_id LIMIT 1",
+        [source],
+    )
     if not row:
-        raise AiraceError(f"no {source} snapshot imported yet; run `airace import` or "
-                          "`airace update` first")
+        raise AiraceError(
+            f"no {source} snapshot imported yet; run `airace import` or `airace update` first"
+        )
     return str(row[0][0])
 
 
 def snapshot_meta(cat: Catalog, snapshot_id: str) -> dict[str, Any]:
-    meta: dict[str, Any] = cat.query("SELECT * FROM snapshots WHERE snapshot_id = ?",
-                                     [snapshot_id]).to_dict(orient="records")[0]
+    meta: dict[str, Any] = cat.query(
+        "SELECT * FROM snapshots WHERE snapshot_id = ?", [snapshot_id]
+    ).to_dict(orient="records")[0]
     return meta
 
 
-def load_snapshot(source: str, snapshot: str | None = None, where: str = "",
-                  params: list[Any] | None = None, catalog: Catalog | None = None
-                  ) -> Snapshot:
+def load_snapshot(
+    source: str,
+    snapshot: str | None = None,
+    where: str = "",
+    params: list[Any] | None = None,
+    catalog: Catalog | None = None,
+) -> Snapshot:
     """Rows of one source's snapshot (the newest unless ``snapshot`` is given)."""
     cat = _cat(catalog)
     sid = resolve_snapshot(cat, source, snapshot)
     table = registry.SOURCES[source].table
-    frame = cat.query(f'SELECT * FROM "{table}" WHERE snapshot_id = ? {where} ORDER BY line',
-                      [sid, *(params or [])])
+    frame = cat.query(
+        f'SELECT * FROM "{table}" WHERE snapshot_id = ? {where} ORDER BY line',
+        [sid, *(params or [])],
+    )
     return Snapshot(frame, snapshot_meta(cat, sid))
 
 
-def snapshot_rows(source: str, snapshot: str | None = None, where: str = "",
-                  params: list[Any] | None = None) -> pd.DataFrame:
+def snapshot_rows(
+    source: str, snapshot: str | None = None, where: str = "", params: list[Any] | None = None
+) -> pd.DataFrame:
     """Rows of one source's snapshot, as a DataFrame."""
     return load_snapshot(source, snapshot, where, params).rows
 
 
-def unmatched_names(source: str, snapshot: str | None = None,
-                    catalog: Catalog | None = None) -> list[dict[str, Any]]:
+def unmatched_names(
+    source: str, snapshot: str | None = None, catalog: Catalog | None = None
+) -> list[dict[str, Any]]:
     cat = _cat(catalog)
     sid = resolve_snapshot(cat, source, snapshot)
     frame = cat.query(
         "SELECT name_kind, name, rows, snapshot_id FROM unmatched WHERE snapshot_id = ? "
-        "ORDER BY name_kind DESC, rows DESC, name", [sid])
+        "ORDER BY name_kind DESC, rows DESC, name",
+        [sid],
+    )
     records: list[dict[str, Any]] = frame.to_dict(orient="records")
     return records

@@ -31,8 +31,7 @@ def _field_sources(data: CatalogData, table: str) -> dict[str, dict[str, dict[st
     frame = frame[frame["table"] == table]
     out: dict[str, dict[str, dict[str, Any]]] = {}
     for row in frame.to_dict(orient="records"):
-        out.setdefault(row["row_id"], {}).setdefault(row["field"], {
-            k: row[k] for k in PROVENANCE})
+        out.setdefault(row["row_id"], {}).setdefault(row["field"], {k: row[k] for k in PROVENANCE})
     return out
 
 
@@ -40,24 +39,30 @@ def load_units(data: CatalogData) -> dict[str, Unit]:
     """Every chip and system, keyed by id, with per-field sources."""
     chips = data.table("chips").to_dict(orient="records")
     systems = data.table("systems").to_dict(orient="records")
-    chip_sources, system_sources = _field_sources(data, "chips"), _field_sources(data,
-                                                                                 "systems")
+    chip_sources, system_sources = _field_sources(data, "chips"), _field_sources(data, "systems")
     units: dict[str, Unit] = {}
     chip_rows = {}
     for raw in chips:
         row = _clean(raw)
-        sources = {"_row": {k: row[k] for k in PROVENANCE},
-                   **chip_sources.get(row["chip_id"], {})}
+        sources = {"_row": {k: row[k] for k in PROVENANCE}, **chip_sources.get(row["chip_id"], {})}
         row["_sources"] = sources
         row["_row_source"] = sources["_row"]
         chip_rows[row["chip_id"]] = row
         units[row["chip_id"]] = Unit(row["chip_id"], "chip", row["chip_name"], row, sources)
     for raw in systems:
         row = _clean(raw)
-        sources = {"_row": {k: row[k] for k in PROVENANCE},
-                   **system_sources.get(row["system_id"], {})}
-        units[row["system_id"]] = Unit(row["system_id"], "system", row["system_name"], row,
-                                       sources, chip_rows.get(row["chip_id"]))
+        sources = {
+            "_row": {k: row[k] for k in PROVENANCE},
+            **system_sources.get(row["system_id"], {}),
+        }
+        units[row["system_id"]] = Unit(
+            row["system_id"],
+            "system",
+            row["system_name"],
+            row,
+            sources,
+            chip_rows.get(row["chip_id"]),
+        )
     return units
 
 
@@ -66,8 +71,10 @@ def get_unit(units: dict[str, Unit], unit_id: str, kind: str | None = None) -> U
     unit = units.get(unit_id)
     if unit is None or (kind and unit.kind != kind):
         known = sorted(k for k, u in units.items() if not kind or u.kind == kind)
-        raise AiraceError(f"unknown {kind or 'chip or system'} id {unit_id!r}"
-                          f"{suggest(unit_id, known)}; see `airace hardware list`")
+        raise AiraceError(
+            f"unknown {kind or 'chip or system'} id {unit_id!r}"
+            f"{suggest(unit_id, known)}; see `airace hardware list`"
+        )
     return unit
 
 
@@ -78,4 +85,5 @@ def reference_runs(data: CatalogData) -> pd.DataFrame:
         "f.confidence, f.evidence_type FROM releases r LEFT JOIN field_sources f "
         "ON f.\"table\" = 'releases' AND f.row_id = r.model_id "
         "AND f.field = 'training_compute_flop' "
-        "WHERE r.training_compute_flop IS NOT NULL ORDER BY r.training_compute_flop DESC")
+        "WHERE r.training_compute_flop IS NOT NULL ORDER BY r.training_compute_flop DESC"
+    )
