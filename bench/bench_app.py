@@ -24,8 +24,7 @@ RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 
 def wall(cmd: list[str], env: dict[str, str]) -> float:
     start = time.perf_counter()
-    subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   check=True)
+    subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
     return time.perf_counter() - start
 
 
@@ -41,9 +40,11 @@ def per_query_overhead(env: dict[str, str]) -> float:
         "cat = get_catalog(); cat.query('SELECT 1')\n"
         "n = 200; t = time.perf_counter()\n"
         "for _ in range(n): cat.query('SELECT count(*) FROM releases')\n"
-        "print((time.perf_counter() - t) / n)\n")
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                         text=True, check=True).stdout
+        "print((time.perf_counter() - t) / n)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    ).stdout
     return float(out.strip())
 
 
@@ -54,14 +55,28 @@ def main() -> None:
     bare = median_time([sys.executable, "-c", "pass"], env)
     cases = {
         "claims check": [airace, "claims", "check"],
-        "cadence json": [airace, "cadence", "--as-of", "2026-03-03", "--window", "14M",
-                         "--labs", "deepseek,openai", "--format", "json"],
+        "cadence json": [
+            airace,
+            "cadence",
+            "--as-of",
+            "2026-03-03",
+            "--window",
+            "14M",
+            "--labs",
+            "deepseek,openai",
+            "--format",
+            "json",
+        ],
         "releases (table)": [airace, "releases"],
     }
-    print(f"floor: python -c 'import pandas, duckdb' {floor:.3f} s; python -c pass "
-          f"{bare:.3f} s (median of {RUNS})")
-    print(f"per-query overhead after start-up: {per_query_overhead(env) * 1000:.2f} ms "
-          "(target < 20 ms)")
+    print(
+        f"floor: python -c 'import pandas, duckdb' {floor:.3f} s; python -c pass "
+        f"{bare:.3f} s (median of {RUNS})"
+    )
+    print(
+        f"per-query overhead after start-up: {per_query_overhead(env) * 1000:.2f} ms "
+        "(target < 20 ms)"
+    )
     for name, cmd in cases.items():
         t = median_time(cmd, env)
         print(f"{name}: {t:.3f} s = {t / floor:.2f}x the pandas+duckdb floor")

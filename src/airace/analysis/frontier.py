@@ -431,14 +431,15 @@ def _trend_with_interval(
                 slopes.append(slope)
     tail = (1 - level) / 2
     low, high = np.quantile(slopes, [tail, 1 - tail]) if slopes else (np.nan, np.nan)
+    low, high = round(float(low), 3), round(float(high), 3)  # the verdict reads what is shown
     return {
         "trend_basis": "lag at each rise of the follower's frontier",
         "events": len(days),
         "trend_months_per_year": round(trend, 3),
-        "trend_low": round(float(low), 3),
-        "trend_high": round(float(high), 3),
+        "trend_low": low,
+        "trend_high": high,
         "trend_interval": level,
-        "trend_direction": trend_direction(float(low), float(high)),
+        "trend_direction": trend_direction(low, high),
         "interval_method": INTERVAL_METHOD,
         "replicates_requested": n_boot if not np.isnan(trend) else 0,
         "bootstrap_replicates": len(slopes),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import click
 
@@ -57,7 +58,7 @@ def releases(
     source: str,
     snapshot: str | None,
     fmt: str,
-    output: click.Path | None,
+    output: Path | None,
 ) -> None:
     """List model releases (curated data), oldest first.
 
@@ -77,7 +78,7 @@ def releases(
         emit_result(
             result,
             fmt,
-            output,  # type: ignore[arg-type]
+            output,
             columns=["org_id", "org_name", "country", "aliases", "releases"],
         )
         return
@@ -104,4 +105,4 @@ def releases(
             "country",
             "is_open_weights",
         ]
-    emit_result(result, fmt, output, columns=columns)  # type: ignore[arg-type]
+    emit_result(result, fmt, output, columns=columns)

@@ -13,7 +13,7 @@ from airace.cli.common import emit_result, format_option, output_option
 @format_option()
 @output_option
 @click.pass_context
-def sources(ctx: click.Context, fmt: str, output: click.Path | None) -> None:
+def sources(ctx: click.Context, fmt: str, output: Path | None) -> None:
     """List imported snapshots: kind, file, dates, rows, sha256, licence.
 
     \b
@@ -50,7 +50,7 @@ def sources(ctx: click.Context, fmt: str, output: click.Path | None) -> None:
         fmt,
         output,
         columns=columns,
-        records=records,  # type: ignore[arg-type]
+        records=records,
         footer=footer,
     )
 

@@ -43,7 +43,8 @@ def update(
     """Download the newest upstream files and import them (default: every kind).
 
     KINDS: see `airace sources kinds`. Unchanged files (ETag / Last-Modified) are
-    skipped; a failed or invalid download keeps the previous snapshot. Exit code 1 if any download failed.
+    skipped; a failed or invalid download keeps the previous snapshot. Exit code 1 if any
+    download failed.
 
     \b
     Examples:
