@@ -61,6 +61,16 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "compare_dates",
         "Curated release dates vs an imported source.",
     ),
+    "scenario": (
+        "airace.cli.scenario",
+        "scenario",
+        "Compute-supply scenarios: US vs China AI-chip stock by quarter.",
+    ),
+    "report": (
+        "airace.cli.report",
+        "report",
+        "Write a self-contained offline HTML report of a claims ledger.",
+    ),
 }
 
 

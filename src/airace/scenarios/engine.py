@@ -11,6 +11,7 @@ import datetime as dt
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -28,7 +29,7 @@ from airace.scenarios.model import (
     ratio_factor,
     simulate,
 )
-from airace.scenarios.schema import Scenario
+from airace.scenarios.schema import Scenario, load
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 QCOLS = ("p05", "p25", "p50", "p75", "p95")
@@ -502,7 +503,7 @@ def parameter_table(scenario: Scenario) -> pd.DataFrame:
 
 
 def run(
-    scenario: Scenario,
+    scenario: Scenario | str | Path,
     chips: pd.DataFrame,
     paths: int = 10_000,
     seed: int = 0,
@@ -510,7 +511,12 @@ def run(
     *,
     tornado: bool = True,
 ) -> ScenarioRun:
-    """Simulate ``paths`` Monte-Carlo paths of the scenario from its start to ``until``."""
+    """Simulate ``paths`` Monte-Carlo paths of the scenario from its start to ``until``.
+
+    ``scenario`` may be a loaded :class:`Scenario`, a bundled name or a path to a YAML file.
+    """
+    if not isinstance(scenario, Scenario):
+        scenario = load(scenario)
     if paths < 2:
         raise AiraceError(f"paths must be at least 2, got {paths}")
     end = until or scenario.horizon
