@@ -12,10 +12,15 @@ from airace.cli.common import DATE, info
 
 @click.command()
 @click.argument("ledgers", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--as-of", type=DATE, default=None, help="Evaluate as of this date (default: "
-              "today).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("report.html"), show_default=True, help="The HTML file to write.")
+@click.option("--as-of", type=DATE, default=None, help="Evaluate as of this date (default: today).")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("report.html"),
+    show_default=True,
+    help="The HTML file to write.",
+)
 def report(ledgers: tuple[Path, ...], as_of: dt.date | None, output: Path) -> None:
     """Write one HTML file: each claim's quote, verdict, key figures, evidence chart and
     rows with sources and licences, plus verdict and forecast summaries. It opens with no
