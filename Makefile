@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 .PHONY: demo test lint typecheck unit bench golden clean help
 
 help:
-	@echo "make demo       set up and run the main job (release counts, then the claims ledger)"
+	@echo "make demo       set up and run the main job (release counts, the claims ledger, the report)"
 	@echo "make test       set up and run lint, type check and the whole test suite"
 	@echo "make bench      time the CLI, the application layer and cadence over 1M releases"
 	@echo "make golden     regenerate tests/golden after a deliberate data change (review the diff)"
@@ -23,10 +23,12 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/airace cadence --as-of 2026-03-03 --window 14M --labs deepseek,openai,anthropic,google --sensitivity
 	$(BIN)/airace claims check
+	$(BIN)/airace report --output report.html
+	@echo "report: $(CURDIR)/report.html (open it in a browser; it works offline)"
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench tools
+	$(BIN)/ruff format --check src tests bench tools
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -40,6 +42,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_app.py
 	$(BIN)/python bench/bench_cadence.py
 	$(BIN)/python bench/bench_import.py
+	$(BIN)/python bench/bench_scenarios.py
 
 golden: $(STAMP)
 	AIRACE_UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_golden.py

@@ -175,6 +175,34 @@ EVENTS = [
 ]
 
 
+# A scenario run's quantile table (two quarters) and tornado table, by hand.
+FAN = [
+    {
+        "quarter_end": q,
+        "country": c,
+        "unit": "h100e_tpp",
+        "line": "total",
+        "p05": v * 0.8,
+        "p25": v * 0.9,
+        "p50": v,
+        "p75": v * 1.1,
+        "p95": v * 1.25,
+    }
+    for q, c, v in (
+        ("2025-12-31", "US", 100.0),
+        ("2025-12-31", "CN", 10.0),
+        ("2025-12-31", "CN/US", 0.1),
+        ("2026-12-31", "US", 200.0),
+        ("2026-12-31", "CN", 15.0),
+        ("2026-12-31", "CN/US", 0.075),
+    )
+]
+TORNADO = [
+    {"input": "smuggling", "at_p05": 0.06, "at_p50": 0.07, "at_p95": 0.09, "swing": 0.03},
+    {"input": "us_growth", "at_p05": 0.10, "at_p50": 0.07, "at_p95": 0.04, "swing": 0.06},
+]
+
+
 def sample_charts() -> dict[str, Any]:
     """One chart of every kind from the inputs above (the browser test uses them too)."""
     src = [SOURCE]
@@ -189,7 +217,33 @@ def sample_charts() -> dict[str, Any]:
         "budget": C.budget(BUDGET, sources=src),
         "compute-share": C.compute_share(SHARE, sources=src),
         "events": C.events(EVENTS, sources=src),
+        "fan": C.fan(FAN, sources=src),
+        "tornado": C.tornado(TORNADO, sources=src),
     }
+
+
+def test_fan_draws_the_median_and_both_bands_per_country(specs: dict[str, Any]) -> None:
+    rows = named(specs["fan"], "fan")
+    assert [(r["country"], r["quarter_end"], r["p50"]) for r in rows] == [
+        ("CN", "2025-12-31", 10.0),
+        ("CN", "2026-12-31", 15.0),
+        ("US", "2025-12-31", 100.0),
+        ("US", "2026-12-31", 200.0),
+    ]
+    marks = [layer["mark"]["type"] for layer in layers(specs["fan"])]
+    assert marks == ["area", "area", "line"]
+    ratio = C.spec(C.fan(FAN, ratio=True))
+    assert [r["country"] for r in named(ratio, "fan")] == ["CN/US", "CN/US"]
+    assert "CN median 15" in C.text_alternative("fan", FAN)
+
+
+def test_tornado_sorts_by_swing_and_spans_p05_to_p95(specs: dict[str, Any]) -> None:
+    rows = named(specs["tornado"], "tornado")
+    assert [(r["input"], r["low"], r["high"]) for r in rows] == [
+        ("us_growth", 0.04, 0.10),
+        ("smuggling", 0.06, 0.09),
+    ]
+    assert "widest swing is us_growth" in C.text_alternative("tornado", TORNADO)
 
 
 def layers(spec: dict[str, Any]) -> list[dict[str, Any]]:
@@ -438,7 +492,7 @@ def test_unwritable_or_failed_output_leaves_no_file(tmp_path: Path) -> None:
     blocker.write_text("x")
     with pytest.raises(AiraceError) as err:
         C.save(chart, blocker / "chart.svg")
-    assert str(blocker / "chart.svg") in str(err.value)
+    assert str(blocker) in str(err.value)
     with pytest.raises(AiraceError, match=r"unknown chart format '\.gif'"):
         C.save(chart, tmp_path / "chart.gif")
     # a spec vl-convert rejects: the old file stays as it was, no temporary file is left

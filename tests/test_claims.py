@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from airace.analysis import verdicts as V
 from airace.analysis.hardware import Unit
 from airace.analysis.verdicts import brier
 from airace.errors import AiraceError
@@ -367,7 +368,11 @@ def test_prediction_window_start_and_events(tmp_path: Path):
     }
     assert verdict_of(tmp_path, claim).verdict == "resolved true"  # e2 on 2025-08-01
     claim["resolution"]["any_text"] = ["cloud"]  # e1 is in May: before the quarter
-    assert verdict_of(tmp_path, claim).verdict == "resolved false"
+    # Nothing in the quarter, but the events table ends on 2025-08-01, before the deadline:
+    # absence of a row is no evidence (coverage), so the prediction cannot resolve false.
+    outcome = verdict_of(tmp_path, claim)
+    assert outcome.verdict == "insufficient data"
+    assert "2025-08-01" in outcome.reason and "2025-09-30" in outcome.reason
 
 
 def test_brier_and_hit_miss_scores(tmp_path: Path):
@@ -480,15 +485,7 @@ def test_bundled_ledger_gives_every_claim_a_verdict_with_sources():
     records = data_of(out)
     assert len(records) >= 20
     kinds = {r["verdict"] for r in records}
-    assert kinds <= {
-        "supported",
-        "contradicted",
-        "depends on definition",
-        "insufficient data",
-        "pending",
-        "resolved true",
-        "resolved false",
-    }
+    assert kinds <= set(V.VERDICTS)
     for rec in records:
         assert {"claim_id", "verdict", "figures", "reason", "sources"} <= set(rec)
         assert rec["sources"], rec["claim_id"]

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import upstream
+from airace.service.context import get_catalog
 from airace.service.snapshots import list_snapshots
 from conftest import import_path
 
@@ -44,6 +45,7 @@ def _wait_for_store(home: Path, snapshots: int = 1, timeout: float = 60) -> None
 def test_import_killed_mid_transaction_leaves_catalog_unchanged(home: Path, tmp_path: Path):
     import_path("epoch-models", upstream.epoch_models(tmp_path))
     before = list_snapshots()
+    get_catalog().close()  # release this reader so the child can take the write lock
     other = tmp_path / "other"
     other.mkdir()
     path = upstream.epoch_models(other, rows=upstream.EPOCH_MODEL_ROWS[:3])
@@ -60,6 +62,9 @@ def test_import_killed_mid_transaction_leaves_catalog_unchanged(home: Path, tmp_
     assert after == before
     again = import_path("epoch-models", path)  # and the same file can still be imported
     assert not again.already_imported and again.rows == 3
+    # the killed import's store folder was swept; only committed snapshots remain
+    stored = sorted(p.name for p in (home / "snapshots" / "epoch-models").iterdir())
+    assert stored == sorted(s["sha256"][:12] for s in list_snapshots())
 
 
 def test_second_writer_gets_catalog_busy(home: Path, tmp_path: Path):
@@ -97,3 +102,39 @@ def test_second_writer_gets_catalog_busy(home: Path, tmp_path: Path):
     assert kinds == ["epoch-notable", "openrouter"]
     # once the first writer is done, the second succeeds
     assert import_path("lmarena", upstream.lmarena_json(tmp_path)).rows == 3
+
+
+KILL_DELAYS = (0.3, 0.6, 0.9, 1.2, 1.5, 1.8, 2.1, 2.4, 2.8, 3.2)
+
+
+def test_repeated_kill_9_never_damages_the_catalog(home: Path, tmp_path: Path):
+    """kill -9 at spread-out moments (start-up, parsing, storing, inside the transaction):
+    each time the catalog opens, holds either the old snapshots or the old ones plus the
+    complete new one, and the next import sweeps any orphan store folder."""
+    rows = [
+        [f"Kill Model {i}", "OpenAI", "2024-06-01", *upstream.EPOCH_MODEL_ROWS[1][3:]]
+        for i in range(20)
+    ]
+    import_path("epoch-models", upstream.epoch_models(tmp_path, rows=rows))
+    survived = 0
+    for n, delay in enumerate(KILL_DELAYS):
+        before = {s["snapshot_id"]: s["rows"] for s in list_snapshots()}
+        get_catalog().close()
+        folder = tmp_path / f"run{n}"
+        folder.mkdir()
+        extra = [f"Kill Extra {n}", *rows[0][1:]]
+        path = upstream.epoch_models(folder, rows=[*rows, extra])
+        proc = _start_paused_import(home, path, pause=1.0)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        after = {s["snapshot_id"]: s["rows"] for s in list_snapshots()}
+        new = set(after) - set(before)
+        assert set(before) <= set(after) and len(new) <= 1
+        assert all(after[sid] == 21 for sid in new)  # all or nothing
+        survived += 1
+    assert survived == len(KILL_DELAYS)
+    final = upstream.epoch_models(tmp_path / "run0", rows=[*rows, ["Final", *rows[0][1:]]])
+    import_path("epoch-models", final)
+    stored = sorted(p.name for p in (home / "snapshots" / "epoch-models").iterdir())
+    assert stored == sorted(s["sha256"][:12] for s in list_snapshots())

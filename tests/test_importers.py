@@ -53,13 +53,21 @@ def test_reimport_is_a_noop_and_a_changed_file_is_a_new_snapshot(home: Path, tmp
     again = import_path("epoch-models", path)
     assert again.already_imported and again.snapshot_id == first.snapshot_id
     assert len(list_snapshots()) == 1
-    changed = upstream.EPOCH_MODEL_ROWS[:2]
-    upstream.epoch_models(tmp_path, rows=changed)
+    mystery = upstream.EPOCH_MODEL_ROWS[3]
+    newer = [*upstream.EPOCH_MODEL_ROWS[:2], [*mystery[:2], "2025-04-01", *mystery[3:]]]
+    upstream.epoch_models(tmp_path, rows=newer)
     second = import_path("epoch-models", path)
     assert second.snapshot_id != first.snapshot_id
     assert len(list_snapshots()) == 2
-    assert len(snapshot_rows("epoch-notable")) == 2  # the newest is used by default
+    # the snapshot with the newest data (2025-04-01 > 2025-03-01) is used by default
+    assert len(snapshot_rows("epoch-notable")) == 3
     assert len(snapshot_rows("epoch-notable", first.snapshot_id)) == 4
+    # re-importing an older file later does not make it the default
+    (tmp_path / "old").mkdir()
+    older = upstream.epoch_models(tmp_path / "old", rows=upstream.EPOCH_MODEL_ROWS[:3])
+    assert import_path("epoch-models", older).rows == 3
+    assert len(snapshot_rows("epoch-notable")) == 3
+    assert snapshot_rows("epoch-notable")["snapshot_id"].iloc[0] == second.snapshot_id
 
 
 def _error(

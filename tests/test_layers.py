@@ -192,3 +192,12 @@ def test_light_modules_do_not_import_pandas_or_duckdb(module: str):
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert out == ""
+
+
+def test_no_service_module_shadows_a_public_function():
+    """`airace.service.X` must not be both a facade function and a submodule: importing the
+    submodule would replace the function on the package."""
+    import airace.service as service
+
+    modules = {p.stem for p in (PACKAGE / "service").glob("*.py")}
+    assert sorted(modules & set(service.__all__)) == []

@@ -93,6 +93,8 @@ def sample_claims() -> list[dict[str, Any]]:
         "resolved true",
         "resolved false",
         "supported",
+        "inconclusive",
+        "reported, unconfirmed",
     ]
     claims = [claim(f"c-{kind}", verdict) for kind, verdict in zip(kinds, verdicts, strict=True)]
     claims[0]["figures"] = {"reading one": {"lag_months": 2.96, "gap": 2.0}}
@@ -163,7 +165,7 @@ def test_report_rejects_bad_input(tmp_path: Path) -> None:
         build_report(DOCUMENT, [{"quote": "x"}], {}, META)
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    with pytest.raises(AiraceError, match="cannot write"):
+    with pytest.raises(AiraceError, match="is not a folder"):
         write_report("<html></html>", blocker / "report.html")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
 
@@ -175,14 +177,15 @@ def _artefacts(tmp_path: Path) -> Path:
     return target
 
 
-def test_report_renders_offline_in_chromium(tmp_path: Path, report: tuple[str, int]) -> None:
+def open_offline(path: Path, screenshot: Path) -> tuple[list[Any], list[str], list[str], int]:
+    """Open a report from file:// with every other request aborted; returns each chart's
+    (id, rendered, svg count, svg width), console errors, external requests, and the number
+    of fallback tables seen with JavaScript off. Skips without Chromium or Playwright."""
     if not CHROMIUM.exists():
         pytest.skip(f"Debian's Chromium is not installed at {CHROMIUM}")
     sync_api = pytest.importorskip(
         "playwright.sync_api", reason="Playwright for Python is not installed"
     )
-    html, charts = report
-    path = write_report(html, tmp_path / "report.html")
     external: list[str] = []
     errors: list[str] = []
 
@@ -203,7 +206,7 @@ def test_report_renders_offline_in_chromium(tmp_path: Path, report: tuple[str, i
             page.goto(path.as_uri())
             page.wait_for_function(
                 "() => [...document.querySelectorAll('div.chart')].every(e => e.dataset.rendered)",
-                timeout=30_000,
+                timeout=60_000,
             )
             states = page.eval_on_selector_all(
                 "div.chart",
@@ -211,7 +214,7 @@ def test_report_renders_offline_in_chromium(tmp_path: Path, report: tuple[str, i
                 "e.querySelectorAll('svg').length, "
                 "e.querySelector('svg') ? e.querySelector('svg').getBBox().width : 0])",
             )
-            page.screenshot(path=str(_artefacts(tmp_path) / "report.png"), full_page=True)
+            page.screenshot(path=str(screenshot), full_page=True)
             # without JavaScript the tables are still there
             plain = browser.new_context(java_script_enabled=False).new_page()
             plain.route("**/*", route)
@@ -219,6 +222,13 @@ def test_report_renders_offline_in_chromium(tmp_path: Path, report: tuple[str, i
             tables = plain.locator("figure details table").count()
         finally:
             browser.close()
+    return states, errors, external, tables
+
+
+def test_report_renders_offline_in_chromium(tmp_path: Path, report: tuple[str, int]) -> None:
+    html, charts = report
+    path = write_report(html, tmp_path / "report.html")
+    states, errors, external, tables = open_offline(path, _artefacts(tmp_path) / "report.png")
     assert len(states) == charts
     for chart_id, rendered, svgs, width in states:
         assert rendered == "true", chart_id

@@ -324,6 +324,52 @@ def test_event_probability_and_standard_error() -> None:
     )
 
 
+def test_event_relative_to_an_earlier_date() -> None:
+    """Fixed inputs: CN owned stock grows by 10,000 H100e a quarter from 10,000 (smuggled
+    40,000 a year); value at 2025-12-31 over value at 2025-03-31 is 40,000 / 10,000 = 4."""
+    data = scenario(
+        {"smuggled_units_per_year": 40_000},
+        events=[
+            {
+                "id": f"grew-{op}",
+                "description": "CN grew",
+                "country": "CN",
+                "unit": "h100e_bf16",
+                "line": "owned",
+                "op": op,
+                "value": value,
+                "at": dt.date(2025, 12, 31),
+                "relative_to": dt.date(2025, 3, 31),
+            }
+            for op, value in ((">", 3.9), ("<", 4.1), (">", 4.1))
+        ],
+    )
+    series = stock(data)
+    assert series[3] / series[0] == pytest.approx(4.0)
+    result = run(parse(data, "t.yaml"), chips(), paths=4, seed=0, tornado=False)
+    assert result.events["probability"].tolist() == [1.0, 1.0, 0.0]
+    assert "value at 2025-03-31" in result.events["condition"].iloc[0]
+
+
+def test_event_relative_to_must_come_first(tmp_path: Path) -> None:
+    data = scenario(
+        {"smuggled_units_per_year": 1},
+        events=[
+            {
+                "id": "e",
+                "description": "d",
+                "country": "CN",
+                "op": "<",
+                "value": 1,
+                "at": dt.date(2025, 6, 30),
+                "relative_to": dt.date(2025, 9, 30),
+            }
+        ],
+    )
+    with pytest.raises(AiraceError, match="relative_to"):
+        parse(data, "t.yaml")
+
+
 def test_sensitivity_ranks_the_driver_first() -> None:
     wide = {
         "dist": "lognormal",
@@ -566,9 +612,11 @@ def test_cli_run_json_csv_and_compare(tmp_path: Path) -> None:
     runner = CliRunner()
     res = runner.invoke(group, ["run", "baseline", "--paths", "200", "--format", "json"])
     assert res.exit_code == 0, res.output
-    payload = json.loads(res.output)[0]
-    assert payload["scenario"] == "baseline" and payload["paths"] == 200
-    assert {"quantiles", "events", "sensitivity", "backtest", "parameters"} <= set(payload)
+    payload = json.loads(res.output)
+    assert payload["params"]["scenario"] == "baseline" and payload["params"]["paths"] == 200
+    assert payload["data"][0]["quarter"] == "2025Q1"  # the quantile table
+    assert {"events", "sensitivity", "backtest", "parameters"} <= set(payload["summary"])
+    assert payload["sources"][0]["table"] == "chips"
     out = tmp_path / "q.csv"
     res = runner.invoke(
         group,

@@ -211,3 +211,97 @@ def test_cli_reports_each_problem_and_fails(data_copy: Path):
     assert "1 problem(s)" in err
     code, out, _ = run_cli("data", "validate", "--data-dir", str(data_copy), "--format", "json")
     assert code == 1 and '"check": "type"' in out
+
+
+# --- the mirror rule: evidence_type must describe the URL actually cited -------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "fragment"),
+    [
+        (
+            "https://raw.githubusercontent.com/Olshansk/rss-feeds/main/feeds/feed_xainews.xml",
+            "raw.githubusercontent.com/olshansk is machine-generated RSS copies",
+        ),
+        ("https://platoaistream.net/some-post", "platoaistream.net is a content aggregator"),
+        ("https://developer.sourcefind.cn/codes/glm", "model-zoo mirror"),
+        ("https://epoch.ai/data/ai-models", "epoch.ai is a curated third-party database"),
+        ("https://en.wikipedia.org/wiki/DeepSeek", "wikipedia.org is an encyclopedia"),
+        ("https://openrouter.ai/deepseek/deepseek-chat", "openrouter.ai is an API router"),
+        ("https://huggingface.co/bullerwins/DeepSeek-V2-GGUF", "not a known lab account"),
+        ("https://huggingface.co/docs/transformers/model_doc/x", "library documentation"),
+        ("https://huggingface.co/Qwen/Qwen3-8B", "belongs to alibaba, not deepseek"),
+    ],
+)
+def test_mirror_labelled_primary_fails(data_copy: Path, url: str, fragment: str):
+    def cite(rows):
+        first_release(rows).update(
+            source_url=url, evidence_type="official_announcement", confidence="high"
+        )
+
+    edit_csv(data_copy / "releases.csv", cite)
+    problems = [p for p in validate(data_copy) if p.check == "primary-not-mirror"]
+    assert len(problems) == 1, [p.line() for p in problems]
+    assert problems[0].field == "evidence_type" and problems[0].row.startswith("deepseek-")
+    assert fragment in problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("url", "evidence"),
+    [
+        ("https://raw.githubusercontent.com/Olshansk/rss-feeds/main/feeds/x.xml", "dataset"),
+        ("https://epoch.ai/data/ai-models", "dataset"),
+        ("https://huggingface.co/deepseek-ai/DeepSeek-V3", "model_card"),
+        ("https://HuggingFace.co/DeepSeek-AI/DeepSeek-V3", "model_card"),
+        ("https://huggingface.co/collections/deepseek-ai/deepseek-v3", "model_card"),
+        ("https://huggingface.co/papers/2412.19437", "paper"),
+        ("https://github.com/deepseek-ai/DeepSeek-V3", "official_announcement"),
+    ],
+)
+def test_mirror_rule_spares_lab_pages_and_honest_labels(data_copy: Path, url: str, evidence: str):
+    def cite(rows):
+        first_release(rows).update(source_url=url, evidence_type=evidence)
+
+    edit_csv(data_copy / "releases.csv", cite)
+    assert [p.line() for p in validate(data_copy) if p.check == "primary-not-mirror"] == []
+
+
+def test_mirror_rule_checks_scores_through_their_model(data_copy: Path):
+    def cite(rows):
+        row = next(r for r in rows if r["evidence_type"] == "model_card")
+        row["source_url"] = "https://huggingface.co/unsloth/some-gguf"
+
+    edit_csv(data_copy / "scores.csv", cite)
+    problems = [p for p in validate(data_copy) if p.check == "primary-not-mirror"]
+    assert len(problems) == 1 and problems[0].table == "scores"
+
+
+def test_coverage_rows_name_a_table_and_a_lab_or_country(data_copy: Path):
+    def bad(rows):
+        rows[0]["scope"] = "deepsek"
+        rows[1]["table"] = "launches"
+        rows[2]["complete_through_date"] = "2030-01-01"
+
+    edit_csv(data_copy / "coverage.csv", bad)
+    problems = [p for p in validate(data_copy) if p.check == "coverage"]
+    assert sorted(p.field or "" for p in problems) == ["complete_through_date", "scope", "table"]
+    assert any("'deepsek' is not an org_id" in p.message for p in problems)
+
+
+@pytest.mark.parametrize(("evaluator", "flagged"), [("moonshot", False), ("openai", True)])
+def test_a_labs_card_may_publish_its_runs_of_other_labs_models(
+    data_copy: Path, evaluator: str, flagged: bool
+):
+    def cite(rows):
+        row = next(r for r in rows if r["model_id"] == "gpt-4.1")
+        row.update(
+            source_url="https://huggingface.co/moonshotai/Kimi-K2-Instruct",
+            evidence_type="model_card",
+            evaluator=evaluator,
+        )
+
+    edit_csv(data_copy / "scores.csv", cite)
+    problems = [p for p in validate(data_copy) if p.check == "primary-not-mirror"]
+    assert bool(problems) is flagged
+    if flagged:
+        assert "belongs to moonshot, not openai" in problems[0].message

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -66,10 +67,14 @@ def open_file(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     while True:
         try:
             return duckdb.connect(str(path), read_only=read_only)
-        except duckdb.IOException as exc:
+        except duckdb.Error as exc:
             text = str(exc)
-            if "lock" not in text.lower():
-                raise AiraceError(f"cannot open the catalog: {text}", file=str(path)) from None
+            if not re.search(r"\block\b", text, re.IGNORECASE):  # not "block"
+                raise AiraceError(
+                    f"catalog unreadable: {text.splitlines()[0] if text else 'IO error'}; "
+                    "delete it or run `airace data build`",
+                    file=str(path),
+                ) from None
             if time.monotonic() >= deadline:
                 raise CatalogBusy(
                     "catalog busy: another airace process is writing to it; try again when "

@@ -11,7 +11,12 @@ from airace.schema.dictionary import data_dir
 def home() -> Path:
     configured = os.environ.get("AIRACE_HOME")
     if configured:
-        return Path(configured).expanduser()
+        path = Path(configured).expanduser()
+        if path.exists() and not path.is_dir():
+            from airace.errors import AiraceError
+
+            raise AiraceError("AIRACE_HOME must be a folder, not a file", file=str(path))
+        return path
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("airace", appauthor=False))

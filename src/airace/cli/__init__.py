@@ -66,6 +66,21 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "scenario",
         "Compute-supply scenarios: US vs China AI-chip stock by quarter.",
     ),
+    "efficiency": (
+        "airace.cli.efficiency",
+        "efficiency",
+        "Score against training compute by country or lab: efficiency frontiers.",
+    ),
+    "serve": (
+        "airace.cli.serve",
+        "serve",
+        "Serve the local dashboard and JSON API (read-only).",
+    ),
+    "chart": (
+        "airace.cli.chart",
+        "chart",
+        "Draw any analysis as a chart file (SVG, PNG, HTML, Vega-Lite JSON).",
+    ),
     "report": (
         "airace.cli.report",
         "report",
@@ -109,7 +124,14 @@ def cli() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: user mistakes become one line on stderr and a non-zero exit code."""
+    """Entry point: user mistakes become one line on stderr and a non-zero exit code.
+
+    Anything else that escapes a command (a DuckDB, OS, overflow or memory error) is also
+    reported as one ``error:`` line, never a traceback; ``AIRACE_DEBUG=1`` re-raises it for
+    developers.
+    """
+    import os
+
     from airace.errors import AiraceError
 
     try:
@@ -117,16 +139,63 @@ def main(argv: list[str] | None = None) -> None:
     except AiraceError as exc:
         click.echo(f"error: {exc.line()}", err=True)
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
+    except (click.exceptions.Abort, KeyboardInterrupt):
         click.echo("aborted", err=True)
         sys.exit(130)
+    except click.UsageError as exc:
+        where = exc.ctx.command_path if exc.ctx else "airace"
+        click.echo(f"error: {exc.format_message()} (see `{where} --help`)", err=True)
+        sys.exit(exc.exit_code)
     except click.ClickException as exc:
-        exc.show()
+        click.echo(f"error: {exc.format_message()}", err=True)
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except BrokenPipeError:
         sys.exit(0)
+    except SystemExit:
+        raise
+    except Exception as exc:
+        if os.environ.get("AIRACE_DEBUG") == "1":
+            raise
+        click.echo(f"error: {_unexpected(exc)}", err=True)
+        sys.exit(1)
+
+
+def _one_line(text: str) -> str:
+    """The first line of a message (the rest is shown with AIRACE_DEBUG=1)."""
+    return text.strip().splitlines()[0] if text.strip() else text
+
+
+def _damaged(text: str) -> bool:
+    """A DuckDB message that means the catalog file itself is damaged."""
+    lowered = text.lower()
+    return any(
+        marker in lowered
+        for marker in ("corrupt", "checksum", "not a valid duckdb", "could not read enough")
+    )
+
+
+UNEXPECTED = "(unexpected; set AIRACE_DEBUG=1 for a traceback)"
+
+
+def _unexpected(exc: BaseException) -> str:
+    """One line for an error no command turned into an AiraceError (ends in UNEXPECTED)."""
+    if isinstance(exc, MemoryError):
+        return f"out of memory (input too large?) {UNEXPECTED}"
+    if isinstance(exc, RecursionError):
+        return f"input nested too deeply {UNEXPECTED}"
+    if isinstance(exc, OSError):
+        where = f": {exc.filename}" if exc.filename else ""
+        return f"{exc.strerror or type(exc).__name__}{where} {UNEXPECTED}"
+    if "duckdb" in type(exc).__module__ and _damaged(str(exc)):
+        return f"catalog unreadable: {_one_line(str(exc))}; delete it or run `airace data build`"
+    if "duckdb" in type(exc).__module__:
+        return (
+            f"catalog error ({type(exc).__name__}: {_one_line(str(exc))}); if the catalog "
+            f"file is damaged, delete it or run `airace data build` {UNEXPECTED}"
+        )
+    return f"{type(exc).__name__}: {_one_line(str(exc)) or 'unexpected error'} {UNEXPECTED}"
 
 
 def run(*args: Any) -> None:  # pragma: no cover - convenience for python -m

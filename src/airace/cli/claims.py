@@ -44,7 +44,14 @@ def _markdown(records: list[dict[str, Any]]) -> str:
 
 @click.group()
 def claims() -> None:
-    """Claims and predictions ledgers: check, explain, score, validate."""
+    """Claims and predictions ledgers: check, explain, score, validate.
+
+    \b
+    Examples:
+      airace claims check
+      airace claims explain rfm-release-counts
+      airace claims validate my-ledger.yaml
+    """
 
 
 @claims.command()
@@ -62,8 +69,10 @@ def claims() -> None:
 def check(
     ledgers: tuple[Path, ...], as_of: dt.date | None, fmt: str, strict: bool, output: Path | None
 ) -> None:
-    """One verdict per claim: supported, contradicted, depends on definition, insufficient
-    data, pending, resolved true or resolved false — with key figures and a reason.
+    """One verdict per claim: supported, contradicted, depends on definition, inconclusive
+    (an interval admits both outcomes), reported, unconfirmed (event claims resting on
+    reports only), insufficient data, pending, resolved true or resolved false — with key
+    figures and a reason.
 
     Without LEDGER files the bundled ledgers are checked.
 
@@ -200,14 +209,32 @@ def score(ledgers: tuple[Path, ...], as_of: dt.date | None, fmt: str, output: Pa
 
 @claims.command()
 @click.argument("ledgers", nargs=-1, type=click.Path(path_type=Path))
-def validate(ledgers: tuple[Path, ...]) -> None:
-    """Check ledger files against the schema (bundled ones by default).
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
+@output_option
+def validate(ledgers: tuple[Path, ...], fmt: str, output: Path | None) -> None:
+    """Check ledger files against the schema and the catalog (bundled ones by default):
+    unknown labs, chips, metrics, rules, windows or dates are errors, not verdicts.
 
     \b
     Example:
       airace claims validate my-ledger.yaml
     """
     from airace.service.claims import load_ledgers
+    from airace.service.data import CatalogData
+    from airace.service.ledger_check import check_ledger_refs
 
+    data = CatalogData()
+    records = []
     for ledger in load_ledgers(ledgers):
-        click.echo(f"ok: {ledger.path} ({len(ledger.claims)} claims)")
+        check_ledger_refs(ledger, data)
+        records.append({"ledger": ledger.path, "claims": len(ledger.claims), "status": "ok"})
+    if fmt == "table":
+        emit("".join(f"ok: {r['ledger']} ({r['claims']} claims)\n" for r in records), output)
+    else:
+        emit(render(records, fmt), output)

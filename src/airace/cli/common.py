@@ -7,9 +7,7 @@ that nothing is half-written); messages go to stderr.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -26,12 +24,14 @@ __all__ = [
     "cell_text",
     "emit",
     "emit_result",
+    "finite",
     "format_option",
     "info",
     "jsonable",
     "output_option",
     "render",
     "split_list",
+    "write_file",
 ]
 
 
@@ -46,10 +46,53 @@ class DateType(click.ParamType):
         from airace.schema.periods import user_date
 
         label = f"--{param.name.replace('_', '-')}" if param and param.name else "date"
-        return user_date(str(value), label)
+        day = user_date(str(value), label)
+        if not FIRST_DATE <= day <= LAST_DATE:
+            raise AiraceError(
+                f"bad {label}: {day} is outside {FIRST_DATE} .. {LAST_DATE}, the range "
+                "airace works with"
+            )
+        return day
+
+
+# Dates users may give: wide enough for any AI history or forecast, narrow enough that a
+# daily series over the whole range stays small (a typo like 0001-01-01 is refused).
+FIRST_DATE = dt.date(1950, 1, 1)
+LAST_DATE = dt.date(2100, 12, 31)
 
 
 DATE = DateType()
+
+
+class FiniteFloat(click.ParamType):
+    """A float that is finite (no ``inf``, ``nan``, ``1e400``) and within [low, high]."""
+
+    name = "NUMBER"
+
+    def __init__(self, low: float | None = None, high: float | None = None) -> None:
+        self.low, self.high = low, high
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        import math
+
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number", param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        if self.low is not None and number < self.low:
+            self.fail(f"{value!r} is below the minimum {self.low:g}", param, ctx)
+        if self.high is not None and number > self.high:
+            self.fail(f"{value!r} is above the maximum {self.high:g}", param, ctx)
+        return number
+
+
+def finite(low: float | None = None, high: float | None = None) -> FiniteFloat:
+    """A click type for a finite number in [low, high] (options that feed arithmetic)."""
+    return FiniteFloat(low, high)
 
 
 def format_option(extra: Sequence[str] = ()) -> Callable[[Any], Any]:
@@ -89,23 +132,20 @@ def split_list(value: str | None) -> list[str]:
 
 
 def emit(text: str, output: Path | None) -> None:
-    """Write to stdout or atomically to a file."""
+    """Write to stdout or atomically to a regular file (see :func:`write_file`)."""
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    output = output.expanduser()
-    if not output.parent.exists():
-        raise AiraceError("folder does not exist", file=str(output.parent))
-    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(tmp, output)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    output = write_file(text, output)
     click.echo(f"wrote {output}", err=True)
+
+
+def write_file(text: str, output: Path) -> Path:
+    """Write ``text`` to ``output`` whole or not at all (see render.files.write_atomic)."""
+    from airace.render.files import write_atomic
+
+    return write_atomic(output, text.encode("utf-8"))
 
 
 def emit_result(result: Result, fmt: str, output: Path | None, **table: Any) -> None:

@@ -21,7 +21,7 @@ from airace.render.text import provenance_footer
 @click.option(
     "--days",
     "threshold",
-    type=int,
+    type=click.IntRange(0, 36_500),
     default=3,
     show_default=True,
     help="Report dates that differ by more than this many days.",

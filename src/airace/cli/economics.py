@@ -7,28 +7,36 @@ from pathlib import Path
 
 import click
 
-from airace.cli.common import DATE, emit, emit_result, format_option, output_option, render
+from airace.cli.common import (
+    DATE,
+    emit,
+    emit_result,
+    finite,
+    format_option,
+    output_option,
+    render,
+)
 from airace.render.text import provenance_footer
 from airace.service.economics import REFERENCE_RUNS
 
 
 @click.command()
-@click.argument("usd", type=float)
+@click.argument("usd", type=finite(None, 1e15))
 @click.option("--chip", "chip_id", required=True, help="Chip id, e.g. b200.")
 @click.option(
     "--price-usd",
-    type=float,
+    type=finite(None, 1e9),
     default=None,
     help="Price per chip (default: the chip's recorded price range).",
 )
 @click.option(
     "--utilization",
-    type=float,
+    type=finite(),
     default=0.4,
     show_default=True,
     help="Share of peak throughput achieved in training, in (0, 1].",
 )
-@click.option("--days", type=float, default=90, show_default=True)
+@click.option("--days", type=finite(None, 36_500), default=90, show_default=True)
 @click.option(
     "--precision",
     type=click.Choice(["fp64", "fp32", "tf32", "bf16", "fp16", "fp8", "fp4", "int8"]),

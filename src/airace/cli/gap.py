@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from airace.cli.common import DATE, emit_result, format_option, output_option
+from airace.cli.common import DATE, emit_result, finite, format_option, output_option
 
 DEFINITIONS = """\b
 Definitions:
@@ -17,8 +17,11 @@ Definitions:
   lag       date minus the first date on which the leader's frontier reached at least
             (follower's frontier - TIE); zero when the follower is not behind.
             Months are 30.44 days.
-  trend     least-squares slope of the daily lag (months) against time (years) over
-            --since..--until, with a 90% bootstrap interval that resamples models
+  trend     least-squares slope of the lag (months) at each rise of the follower's
+            frontier against time (years) over --since..--until, one row per model;
+            90% interval from a cluster bootstrap over models. Growing / shrinking
+            only when the whole interval is on one side of zero. --stats also shows
+            the trend for windows starting on each quarter (window sensitivity).
 """
 
 
@@ -47,7 +50,7 @@ Definitions:
 )
 @click.option(
     "--tie",
-    type=float,
+    type=finite(None, 1e6),
     default=0.0,
     show_default=True,
     help="Scores within TIE of the follower's count as reached.",
@@ -60,7 +63,7 @@ Definitions:
 )
 @click.option("--stats", is_flag=True, help="Lag statistics and trend over --since..--until.")
 @click.option("--bootstrap", type=click.IntRange(0, 100_000), default=1000, show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True)
 @click.option(
     "--efficiency",
     "budgets",
@@ -82,6 +85,15 @@ Definitions:
     show_default=True,
     help="Curated scores: who ran the eval.",
 )
+@click.option(
+    "--setting",
+    type=click.Choice(["like-for-like", "single", "no-tools", "tools", "any"]),
+    default="like-for-like",
+    show_default=True,
+    help="Curated scores: evaluation setting. like-for-like = single attempts without "
+    "extra tools (no pass@k, parallel test-time compute or tool-assisted rows); any = "
+    "each model's best over all settings.",
+)
 @click.option("--list-metrics", is_flag=True, help="List metrics and their sources.")
 @format_option()
 @output_option
@@ -101,6 +113,7 @@ def gap(
     budgets: str | None,
     multi_country: str,
     evaluator: str,
+    setting: str,
     list_metrics: bool,
     fmt: str,
     output: Path | None,
@@ -127,9 +140,10 @@ def gap(
         snapshot=snapshot,
         multi_country=multi_country,
         evaluator=evaluator,
+        setting=setting,
     )
     if budgets:
-        result = svc.efficiency(budgets=_budgets(budgets), as_of=as_of, **common)
+        result = svc.gap_efficiency(budgets=_budgets(budgets), as_of=as_of, **common)
     elif stats:
         result = svc.gap_stats(
             since=since, until=until, as_of=as_of, tie=tie, bootstrap=bootstrap, seed=seed, **common
@@ -142,9 +156,20 @@ def gap(
         result = svc.gap(as_of=as_of, tie=tie, **common)
     if fmt == "table" and len(result.records) == 1 and not budgets:
         rows = [{"field": k, "value": v} for k, v in result.record.items()]
+        windows = result.summary.get("window_sensitivity")
+        if windows and fmt == "table":
+            from airace.cli.common import emit
+            from airace.render.text import render_result
+
+            first = render_result(result, fmt, records=rows, footer="")
+            emit(first + render_result(result, fmt, records=windows, title=WINDOWS), output)
+            return
         emit_result(result, fmt, output, records=rows)
     else:
         emit_result(result, fmt, output)
+
+
+WINDOWS = "Window sensitivity: the trend for each quarterly start, same end and seed"
 
 
 def _budgets(text: str) -> list[float]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from airace.cli.common import emit, emit_result, format_option, output_option, render
+from airace.cli.common import emit, emit_result, finite, format_option, output_option, render
 from airace.render.text import provenance_footer
 
 LIST_COLUMNS = {
@@ -43,7 +43,13 @@ LIST_COLUMNS = {
 
 @click.group()
 def hardware() -> None:
-    """Chips and rack-scale systems: list, show, compare, classify, diff."""
+    """Chips and rack-scale systems: list, show, compare, classify, diff.
+
+    \b
+    Examples:
+      airace hardware list --vendor huawei
+      airace hardware compare b200 ascend-910c --format json
+    """
 
 
 @hardware.command("list")
@@ -225,7 +231,7 @@ def classify(chip_id: str, fmt: str, output: Path | None) -> None:
 @click.option("--snapshot", default=None)
 @click.option(
     "--tolerance",
-    type=float,
+    type=finite(0, 1e6),
     default=0.01,
     show_default=True,
     help="Relative difference to report (0.01 = 1%).",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from airace.cli.common import DATE, emit_result, format_option, info
+from airace.cli.common import DATE, emit_result, format_option, info, output_option
 from airace.importers.registry import KINDS, MODEL_VARIANTS_HELP
 
 
@@ -23,14 +23,29 @@ from airace.importers.registry import KINDS, MODEL_VARIANTS_HELP
     "--accessed", type=DATE, default=None, help="Date the file was downloaded (default: today)."
 )
 @click.option("--url", default=None, help="Where the file was downloaded from.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Import a file much smaller or older than the current snapshot of its source.",
+)
 @format_option()
+@output_option
 def import_(
-    kind: str, path: Path, variant: str | None, accessed: dt.date | None, url: str | None, fmt: str
+    kind: str,
+    path: Path,
+    variant: str | None,
+    accessed: dt.date | None,
+    url: str | None,
+    force: bool,
+    fmt: str,
+    output: Path | None,
 ) -> None:
     """Import an upstream file; identical files are imported once.
 
     Prints the snapshot id, the rows imported and the names that matched no airace id.
-    The catalog is unchanged if anything in the file is wrong.
+    The catalog is unchanged if anything in the file is wrong, if it has no data rows, or
+    if it has fewer than half the rows of the current snapshot (or data ending more than
+    six months earlier) unless --force is given.
 
     \b
     Examples:
@@ -40,10 +55,10 @@ def import_(
     """
     from airace.service.sources import import_file
 
-    outcome = import_file(kind, path, variant=variant, accessed=accessed, url=url)
+    outcome = import_file(kind, path, variant=variant, accessed=accessed, url=url, force=force)
     result = outcome.record
-    if fmt != "table":
-        emit_result(outcome, fmt, None)
+    if fmt != "table" or output is not None:
+        emit_result(outcome, fmt, output)
         return
     if result["already_imported"]:
         click.echo(

@@ -11,7 +11,12 @@ from airace.cli.common import emit_result, format_option, output_option
 
 @click.group()
 def rules() -> None:
-    """Counting rules (which launches count, how launches collapse)."""
+    """Counting rules (which launches count, how launches collapse).
+
+    \b
+    Example:
+      airace rules list --format json
+    """
 
 
 @rules.command("list")

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from airace.cli.common import DATE, emit, format_option, output_option, render
+from airace.cli.common import DATE, emit, emit_result, format_option, output_option, render
 
 TABLES = (
     "all",
@@ -25,10 +25,10 @@ TABLES = (
 
 
 def _chips() -> Any:
-    """The curated chips table (to be replaced by the catalog)."""
-    import pandas as pd
+    """The curated chips table, from the catalog (per-chip TPP and dense FLOP)."""
+    from airace.service.data import default_data
 
-    return pd.read_csv(Path(__file__).resolve().parents[1] / "data" / "chips.csv")
+    return default_data().table("chips")
 
 
 def _records(frame: Any) -> list[dict[str, Any]]:
@@ -75,7 +75,14 @@ until_option = click.option(
 
 @click.group()
 def scenario() -> None:
-    """Compute-supply scenarios: China vs US stock of AI chips in H100-equivalents."""
+    """Compute-supply scenarios: China vs US stock of AI chips in H100-equivalents.
+
+    \b
+    Examples:
+      airace scenario list
+      airace scenario run baseline --paths 20000
+      airace scenario compare baseline commentary
+    """
 
 
 @scenario.command("list")
@@ -142,18 +149,11 @@ def run_(
     """
     result = _run(file, paths, seed, until)
     tables = _tables(result)
-    meta = {
-        "scenario": result.scenario.id,
-        "title": result.scenario.title,
-        "file": result.scenario.file,
-        "paths": paths,
-        "seed": seed,
-        "until": result.until,
-        "notes": result.notes,
-    }
     if fmt == "json":
-        payload = {**meta, **tables} if which == "all" else {**meta, which: tables[which]}
-        emit(render([payload], "json"), output)
+        from airace.service.data import default_data
+        from airace.service.scenarios import as_result
+
+        emit_result(as_result(result, default_data()), "json", output)
         return
     if fmt == "csv":
         emit(render(tables["quantiles" if which == "all" else which], "csv"), output)

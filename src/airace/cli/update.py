@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from airace.cli.common import emit_result, format_option, info, output_option
+from airace.cli.common import emit_result, finite, format_option, info, output_option
 
 
 @click.command()
@@ -21,13 +21,38 @@ from airace.cli.common import emit_result, format_option, info, output_option
 @click.option("--retries", type=click.IntRange(0, 10), default=3, show_default=True)
 @click.option(
     "--backoff",
-    type=click.FloatRange(0),
+    type=finite(0, 600),
     default=1.0,
     show_default=True,
     help="Seconds before the first retry; doubles each time.",
 )
-@click.option("--timeout", type=click.FloatRange(0.1), default=60.0, show_default=True)
-@click.option("--force", is_flag=True, help="Download even if the publisher says unchanged.")
+@click.option(
+    "--timeout",
+    type=finite(0.1, 3600),
+    default=60.0,
+    show_default=True,
+    help="Seconds to wait for the server on each read.",
+)
+@click.option(
+    "--deadline",
+    type=finite(0.1, 86400),
+    default=900.0,
+    show_default=True,
+    help="Seconds for each file, retries included; a slower download fails.",
+)
+@click.option(
+    "--max-mb",
+    type=finite(0.001, 1024),
+    default=1024.0,
+    show_default=True,
+    help="Largest file accepted, in MB; a bigger download is stopped.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Download even if the publisher says unchanged, and import a file much smaller or "
+    "older than the current snapshot.",
+)
 @format_option()
 @output_option
 def update(
@@ -36,6 +61,8 @@ def update(
     retries: int,
     backoff: float,
     timeout: float,
+    deadline: float,
+    max_mb: float,
     force: bool,
     fmt: str,
     output: Path | None,
@@ -43,14 +70,14 @@ def update(
     """Download the newest upstream files and import them (default: every kind).
 
     KINDS: see `airace sources kinds`. Unchanged files (ETag / Last-Modified) are
-    skipped; a failed or invalid download keeps the previous snapshot. Exit code 1 if any
-    download failed.
+    skipped; a failed, slow, oversized or invalid download keeps the previous snapshot and
+    the other files go on. Exit code 1 if any download failed.
 
     \b
     Examples:
       airace update
       airace update epoch-models epoch-eci
-      airace update --base-url http://127.0.0.1:8000/mirror
+      airace update --base-url http://127.0.0.1:8000/mirror --deadline 120 --max-mb 200
     """
     from airace.service.sources import update as run
 
@@ -60,6 +87,8 @@ def update(
         retries=retries,
         backoff=backoff,
         timeout=timeout,
+        deadline=deadline,
+        max_bytes=int(max_mb * 1e6),
         force=force,
         report=info,
     )

@@ -9,13 +9,14 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
 from airace.errors import AiraceError
 from airace.importers.crosswalk import Crosswalk
 from airace.importers.parsed import Parsed, Publisher
-from airace.importers.spec import Column, CsvSpec, read_csv
+from airace.importers.spec import Column, CsvSpec, read_csv, zip_members
 
 MODELS = Publisher(
     "Epoch AI",
@@ -66,8 +67,8 @@ MODELS_SPEC = CsvSpec(
         Column("Publication date", "release_date", "date"),
         Column("Country (of organization)", "country_raw"),
         Column("Domain", "domain"),
-        Column("Parameters", "parameters", "float"),
-        Column("Training compute (FLOP)", "training_compute_flop", "float"),
+        Column("Parameters", "parameters", "float", low=0, high=1e16),
+        Column("Training compute (FLOP)", "training_compute_flop", "float", low=0, high=1e32),
         Column("Model accessibility", "accessibility"),
         Column("Link", "link"),
         Column("Confidence", "confidence", required=False),
@@ -89,7 +90,7 @@ HARDWARE_SPEC = CsvSpec(
         Column("Manufacturer", "manufacturer"),
         Column("Type", "hardware_type"),
         Column("Release date", "release_date", "date", formats=("%Y-%m-%d", "%Y-%m", "%Y")),
-        Column("Release price (USD)", "price_usd", "float"),
+        Column("Release price (USD)", "price_usd", "float", low=0),
         Column("Tensor-FP16/BF16 performance (FLOP/s)", "dense_bf16_flops", "float"),
         Column("FP8 performance (FLOP/s)", "dense_fp8_flops", "float"),
         Column("FP4 performance (FLOP/s)", "dense_fp4_flops", "float", required=False),
@@ -102,7 +103,7 @@ HARDWARE_SPEC = CsvSpec(
             scale=1e-9,
             required=False,
         ),
-        Column("TDP (W)", "tdp_w", "float"),
+        Column("TDP (W)", "tdp_w", "float", low=0),
         Column("FP64 (double precision) performance (FLOP/s)", "dense_fp64_flops", "float"),
         Column("FP32 (single precision) performance (FLOP/s)", "dense_fp32_flops", "float"),
         Column("TF32 (TensorFloat-32) performance (FLOP/s)", "dense_tf32_flops", "float"),
@@ -134,10 +135,10 @@ CLUSTERS_SPEC = CsvSpec(
             "date",
             formats=("%Y-%m-%d", "%Y-%m", "%Y"),
         ),
-        Column("H100 equivalents", "h100_equivalents", "float"),
+        Column("H100 equivalents", "h100_equivalents", "float", low=0),
         Column("Chip type (primary)", "chip_type"),
-        Column("Chip quantity (primary)", "chip_quantity", "float"),
-        Column("Power Capacity (MW)", "power_capacity_mw", "float"),
+        Column("Chip quantity (primary)", "chip_quantity", "float", low=0),
+        Column("Power Capacity (MW)", "power_capacity_mw", "float", low=0),
         Column("Hardware Cost", "hardware_cost_usd", "float", required=False),
         Column("Single cluster?", "single_cluster", required=False),
         Column("Sector", "sector", required=False),
@@ -165,7 +166,14 @@ _COMMON = (
     Column("Release date", "release_date", "date"),
     Column("Organization", "organization"),
     Column("Country", "country_raw"),
-    Column("Training compute (FLOP)", "training_compute_flop", "float", required=False),
+    Column(
+        "Training compute (FLOP)",
+        "training_compute_flop",
+        "float",
+        required=False,
+        low=0,
+        high=1e32,
+    ),
 )
 
 ECI_SPEC = CsvSpec(
@@ -244,8 +252,9 @@ def metric_name(stem: str) -> str:
 
 
 def benchmark_spec(stem: str) -> CsvSpec:
-    score_col, factor, _ = BENCHMARK_SCORES[stem]
-    columns = [*_COMMON, Column(score_col, "score", "float", scale=factor)]
+    score_col, factor, unit = BENCHMARK_SCORES[stem]
+    low, high = (0.0, 100.0) if unit == "percent" else (None, None)
+    columns = [*_COMMON, Column(score_col, "score", "float", scale=factor, low=low, high=high)]
     if stem != "epoch_capabilities_index":
         columns.append(Column("stderr", "stderr", "float", required=False, scale=factor))
     return CsvSpec(f"Epoch benchmark {stem}", tuple(columns))
@@ -342,10 +351,8 @@ def benchmark_members(path: Path) -> list[tuple[str, bytes]]:
         return sorted((p.relative_to(path).as_posix(), p.read_bytes()) for p in path.rglob("*.csv"))
     try:
         with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as archive:
-            return sorted(
-                (name, archive.read(name)) for name in archive.namelist() if name.endswith(".csv")
-            )
-    except zipfile.BadZipFile:
+            return sorted(zip_members(archive, lambda name: name.endswith(".csv"), str(path)))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, zlib.error):
         raise AiraceError(
             "not a zip archive or a folder of CSV files (truncated download?)", file=str(path)
         ) from None

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 from typing import Any
 
@@ -59,6 +60,11 @@ def parse(data: bytes, label: str, xw: Crosswalk) -> Parsed:
     )
 
 
+def _is_number(value: Any) -> bool:
+    """A finite JSON number (``true`` is not a rating)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
 def _metric(category: str, style: bool) -> str:
     base = "lmarena-style" if style else "lmarena"
     return base if category == "full" else f"{base}:{category}"
@@ -74,13 +80,16 @@ def _parse_categories(doc: dict[str, Any], label: str, xw: Crosswalk, style: boo
         if not isinstance(models, dict):
             raise AiraceError("category is not an object of models", file=label, field=category)
         for key, entry in models.items():
-            if not isinstance(entry, dict) or not isinstance(entry.get("rating"), (int, float)):
+            where = f"{category}/{key}"
+            if not isinstance(entry, dict) or not _is_number(entry.get("rating")):
                 raise AiraceError(
-                    "entry has no numeric 'rating'",
-                    file=label,
-                    row=f"{category}/{key}",
-                    field="rating",
+                    "entry has no numeric 'rating'", file=label, row=where, field="rating"
                 )
+            for bound in ("rating_q025", "rating_q975"):
+                if entry.get(bound) is not None and not _is_number(entry[bound]):
+                    raise AiraceError(
+                        f"{entry[bound]!r} is not a number", file=label, row=where, field=bound
+                    )
             parsed.upstream_rows += 1
             row = {
                 "source": "lmarena",
@@ -110,6 +119,19 @@ def _parse_meta(doc: list[Any], label: str, xw: Crosswalk) -> Parsed:
                 row=f"item {i}",
                 field="model_api_name",
             )
+        for key in ("model_api_name", "name", "organization", "license", "model_source"):
+            value = entry.get(key)
+            if value is not None and not isinstance(value, str):
+                raise AiraceError(
+                    f"expected a string, got {type(value).__name__}",
+                    file=label,
+                    row=f"item {i}",
+                    field=key,
+                )
+        if not isinstance(entry["model_api_name"], str) or not entry["model_api_name"].strip():
+            raise AiraceError(
+                "empty 'model_api_name'", file=label, row=f"item {i}", field="model_api_name"
+            )
         parsed.add(
             "ext_models",
             xw.resolve(
@@ -135,7 +157,10 @@ def _parse_csv(data: bytes, label: str, xw: Crosswalk) -> Parsed:
     history = "leaderboard_version" in header
     parsed = Parsed("lmarena", "lmarena-history" if history else "lmarena", upstream_rows=len(rows))
     match = DATE_IN_NAME.search(label)
-    file_date = dt.date.fromisoformat(match.group(1)) if match else None
+    try:
+        file_date = dt.date.fromisoformat(match.group(1)) if match else None
+    except ValueError:  # e.g. 2025-13-45 in a file name is not a date
+        file_date = None
     for row in rows:
         parsed.add(
             "ext_scores",

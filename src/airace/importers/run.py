@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,10 +18,28 @@ from typing import TYPE_CHECKING, Any
 from airace.errors import AiraceError
 from airace.importers import registry
 from airace.importers.crosswalk import Crosswalk
-from airace.importers.store import SnapshotMeta, content_hash, keep, now, snapshot_id
+from airace.importers.parsed import Parsed
+from airace.importers.spec import MAX_INPUT_BYTES
+from airace.importers.store import (
+    SnapshotMeta,
+    content_hash,
+    folder_for,
+    keep,
+    now,
+    snapshot_id,
+    sweep_orphans,
+)
 
 if TYPE_CHECKING:
     from airace.catalog import Catalog
+
+# The default snapshot of a source is the one with the newest data (then the latest import),
+# so re-importing an older file never hides a newer one.
+NEWEST_FIRST = "max_date DESC NULLS LAST, imported_at DESC, snapshot_id"
+# A new snapshot with fewer than this share of the current one's rows, or whose newest date
+# is this many days older, is refused unless forced (a cut download, a wrong file).
+MIN_ROW_SHARE = 0.5
+MAX_DATE_DROP_DAYS = 180
 
 TEXT, DOUBLE, DATE, BOOL, LIST, BIGINT = (
     "VARCHAR",
@@ -202,11 +221,14 @@ def import_path(
     variant: str | None = None,
     accessed: dt.date | None = None,
     url: str | None = None,
+    force: bool = False,
 ) -> ImportResult:
     """Import one upstream file (or Benchmarking Hub folder/zip) as a snapshot.
 
-    The file is parsed before the write lock is taken, so readers keep working while a
-    large file is parsed; the write itself is one transaction.
+    The file is parsed and validated before the write lock is taken, so readers keep
+    working while a large file is parsed; the write itself is one transaction. A file with
+    no data rows is refused; so is one much smaller or older than the source's current
+    snapshot, unless ``force`` (see :func:`check_against_current`).
     """
     spec = registry.kind(kind)
     path = path.expanduser()
@@ -214,8 +236,15 @@ def import_path(
         raise AiraceError("file not found", file=str(path))
     if path.is_dir() and not spec.takes_folder:
         raise AiraceError(f"{kind} imports a file, not a folder", file=str(path))
+    if not path.is_dir() and not path.is_file():
+        raise AiraceError("not a regular file", file=str(path))
     label = str(path)
     sha, size = content_hash(path)
+    if size > MAX_INPUT_BYTES:
+        raise AiraceError(
+            f"{size / 1e6:,.0f} MB is over the {MAX_INPUT_BYTES / 1e6:,.0f} MB import limit",
+            file=label,
+        )
     sid = snapshot_id(kind, sha)
     existing = _existing(catalog, sid)
     if existing:
@@ -223,7 +252,13 @@ def import_path(
     xw = Crosswalk.from_catalog(catalog.con)
     parsed = spec.parse(path, label, xw, variant)
     rows = sum(len(r) for r in parsed.rows.values())
+    if rows == 0:
+        raise AiraceError(
+            "no data rows (only a header, or an empty list); nothing to import", file=label
+        )
     low, high = parsed.date_range()
+    notes = list(parsed.notes)
+    notes += check_against_current(catalog, parsed, high, label, force)
     publisher = spec.publisher
     meta = SnapshotMeta(
         snapshot_id=sid,
@@ -242,35 +277,119 @@ def import_path(
         citation=publisher.citation,
         min_date=low.isoformat() if low else None,
         max_date=high.isoformat() if high else None,
-        store_path="",
+        store_path=str(folder_for(kind, sha)),
     )
-    stored = keep(path, meta)
-    meta.store_path = str(stored)
     unmatched = sorted(
         ((k, n, c) for (k, n), c in xw.unmatched.items()), key=lambda t: (-t[2], t[0], t[1])
     )
-    with catalog.transaction() as con:
-        ensure_import_tables(con)
-        if con.execute("SELECT count(*) FROM snapshots WHERE snapshot_id = ?", [sid]).fetchall()[0][
-            0
-        ]:
-            return ImportResult(sid, kind, parsed.variant, rows, rows, already_imported=True)
-        _insert(con, "snapshots", [{**meta.__dict__, "notes": "\n".join(parsed.notes)}], sid)
-        for table, table_rows in parsed.rows.items():
-            _insert(con, table, table_rows, sid)
-        _insert(
-            con,
-            "unmatched",
-            [
-                {"source": parsed.variant, "name_kind": k, "name": n, "rows": c}
-                for k, n, c in unmatched
-            ],
-            sid,
-        )
-        _pause_for_tests()
+    final = folder_for(kind, sha)
+    created = False
+    try:
+        with catalog.transaction() as con:
+            ensure_import_tables(con)
+            if con.execute(
+                "SELECT count(*) FROM snapshots WHERE snapshot_id = ?", [sid]
+            ).fetchall()[0][0]:
+                return ImportResult(sid, kind, parsed.variant, rows, rows, already_imported=True)
+            # Under the write lock: no other import is between storing and committing.
+            known = con.execute("SELECT sha256 FROM snapshots WHERE kind = ?", [kind]).fetchall()
+            sweep_orphans(kind, {str(r[0]) for r in known})
+            created = not final.exists()
+            keep(path, meta)
+            _insert(con, "snapshots", [{**meta.__dict__, "notes": "\n".join(notes)}], sid)
+            for table, table_rows in parsed.rows.items():
+                _insert(con, table, table_rows, sid)
+            _insert(
+                con,
+                "unmatched",
+                [
+                    {"source": parsed.variant, "name_kind": k, "name": n, "rows": c}
+                    for k, n, c in unmatched
+                ],
+                sid,
+            )
+            _pause_for_tests()
+    except BaseException:
+        if created:
+            shutil.rmtree(final, ignore_errors=True)
+        raise
     return ImportResult(
-        sid, kind, parsed.variant, rows, parsed.upstream_rows, unmatched, notes=parsed.notes
+        sid, kind, parsed.variant, rows, parsed.upstream_rows, unmatched, notes=notes
     )
+
+
+def current_snapshot(catalog: Catalog, variant: str) -> tuple[str, dt.date | None] | None:
+    """(snapshot id, newest date) of a source's default snapshot, if any."""
+    if not catalog.has_table("snapshots"):
+        return None
+    found = catalog.rows(
+        f"SELECT snapshot_id, max_date FROM snapshots WHERE variant = ? "
+        f"ORDER BY {NEWEST_FIRST} LIMIT 1",
+        [variant],
+    )
+    return (str(found[0][0]), found[0][1]) if found else None
+
+
+def _row_counts(parsed: Parsed) -> dict[str, int]:
+    """Rows per metric (score tables, whose files may hold several boards) or in total."""
+    counts: dict[str, int] = {}
+    for table, rows in parsed.rows.items():
+        for row in rows:
+            key = str(row.get("metric")) if table == "ext_scores" else table
+            counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def _current_counts(catalog: Catalog, sid: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for table in ("ext_models", "ext_scores", "ext_hardware", "ext_clusters"):
+        if not catalog.has_table(table):
+            continue
+        key = "metric" if table == "ext_scores" else f"'{table}'"
+        for name, count in catalog.rows(
+            f'SELECT {key}, count(*) FROM "{table}" WHERE snapshot_id = ? GROUP BY 1', [sid]
+        ):
+            counts[str(name)] = int(count)
+    return counts
+
+
+def check_against_current(
+    catalog: Catalog, parsed: Parsed, newest: dt.date | None, label: str, force: bool
+) -> list[str]:
+    """Refuse a snapshot that shrinks its source a lot: fewer than half the rows of the
+    current snapshot (per metric for score files, over the metrics both have), or a newest
+    date more than ~6 months older. Those are the usual signs of a cut download or the
+    wrong file. ``force`` turns the refusal into a note."""
+    variant = parsed.variant
+    current = current_snapshot(catalog, variant)
+    if current is None:
+        return []
+    sid, before_newest = current
+    before = _current_counts(catalog, sid)
+    after = _row_counts(parsed)
+    problems = []
+    for key in sorted(set(before) & set(after)):
+        if after[key] < MIN_ROW_SHARE * before[key]:
+            what = "" if key.startswith("ext_") else f" for {key}"
+            problems.append(
+                f"has {after[key]} rows{what}, the current {variant} snapshot {sid} has "
+                f"{before[key]}"
+            )
+            break
+    if newest and before_newest and (before_newest - newest).days > MAX_DATE_DROP_DAYS:
+        problems.append(
+            f"its newest date is {newest}, the current {variant} snapshot {sid} reaches "
+            f"{before_newest}"
+        )
+    if not problems:
+        return []
+    message = "; ".join(problems)
+    if not force:
+        raise AiraceError(
+            f"{message} (truncated or wrong file?); pass --force to import it anyway",
+            file=label,
+        )
+    return [f"imported with --force although it {message}"]
 
 
 def _existing(catalog: Catalog, sid: str) -> tuple[str, int] | None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +20,15 @@ from typing import Any
 from airace.errors import AiraceError
 
 csv.field_size_limit(16 * 1024 * 1024)
+
+# Upper bounds on what one import may read: a file, one zip member once uncompressed, and
+# all members together. Real upstream files are a few MB; a zip bomb must not fill memory.
+MAX_INPUT_BYTES = 1 << 30
+MAX_MEMBER_BYTES = 256 << 20
+MAX_ARCHIVE_BYTES = 1 << 30
+
+# A number as upstream files write it: no underscores, no "inf"/"nan", no hex, no spaces.
+NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
 
 
 @dataclass(frozen=True)
@@ -32,6 +43,8 @@ class Column:
     formats: tuple[str, ...] = ("%Y-%m-%d",)
     true_values: tuple[str, ...] = ("yes", "true", "1")
     false_values: tuple[str, ...] = ("no", "false", "0")
+    low: float | None = None  # plausible range of the stored (scaled) value, when known
+    high: float | None = None
 
 
 @dataclass(frozen=True)
@@ -50,6 +63,32 @@ class CsvSpec:
         return [c.source for c in self.columns if c.required]
 
 
+def zip_members(archive: Any, wanted: Any, label: str) -> list[tuple[str, bytes]]:
+    """(name, bytes) of the members of an open ``zipfile.ZipFile`` for which ``wanted(name)``
+    is true, refusing members whose uncompressed size is over the limits (a zip bomb)."""
+    total = 0
+    out = []
+    for info in archive.infolist():
+        if info.is_dir() or not wanted(info.filename):
+            continue
+        if info.file_size > MAX_MEMBER_BYTES:
+            raise AiraceError(
+                f"zip member expands to {info.file_size / 1e6:,.0f} MB, over the "
+                f"{MAX_MEMBER_BYTES / 1e6:,.0f} MB limit (not an upstream file?)",
+                file=label,
+                field=info.filename,
+            )
+        total += info.file_size
+        if total > MAX_ARCHIVE_BYTES:
+            raise AiraceError(
+                f"zip members expand to over {MAX_ARCHIVE_BYTES / 1e6:,.0f} MB "
+                "(not an upstream file?)",
+                file=label,
+            )
+        out.append((info.filename, archive.read(info)))
+    return out
+
+
 def decode(data: bytes, encoding: str, label: str) -> str:
     """Bytes to text; a wrong encoding names the line where decoding failed."""
     try:
@@ -65,12 +104,26 @@ def decode(data: bytes, encoding: str, label: str) -> str:
 
 
 def read_json(data: bytes, label: str) -> Any:
-    """Parse a JSON upstream file; a malformed or truncated one names line and column."""
+    """Parse a JSON upstream file; a malformed or truncated one names line and column.
+
+    ``NaN``, ``Infinity`` and numbers too large for a float (``1e400``) are refused: JSON
+    does not allow them and they would become non-finite data.
+    """
     import json
 
     text = decode(data, "utf-8-sig", label)
+
+    def constant(name: str) -> Any:
+        raise ValueError(f"{name} is not a JSON number")
+
+    def finite_float(token: str) -> float:
+        number = float(token)
+        if not math.isfinite(number):
+            raise ValueError(f"{token[:40]} is out of range (not a finite number)")
+        return number
+
     try:
-        return json.loads(text)
+        return json.loads(text, parse_constant=constant, parse_float=finite_float)
     except json.JSONDecodeError as exc:
         raise AiraceError(
             f"malformed JSON ({exc.msg}); the file may be truncated",
@@ -78,6 +131,10 @@ def read_json(data: bytes, label: str) -> Any:
             row=f"line {exc.lineno}",
             field=f"column {exc.colno}",
         ) from None
+    except ValueError as exc:
+        raise AiraceError(f"malformed JSON: {exc}", file=label) from None
+    except RecursionError:
+        raise AiraceError("malformed JSON: nested too deeply", file=label) from None
 
 
 def convert(col: Column, text: str, thousands: str | None = None) -> Any:
@@ -88,20 +145,7 @@ def convert(col: Column, text: str, thousands: str | None = None) -> Any:
     if col.type == "string":
         return value
     if col.type in {"float", "int"}:
-        if thousands:
-            value = value.replace(thousands, "")
-        try:
-            number = float(value)
-        except ValueError:
-            raise ValueError(f"{text!r} is not a number") from None
-        if number != number:
-            return None
-        number *= col.scale
-        if col.type == "int":
-            if number != int(number):
-                raise ValueError(f"{text!r} is not a whole number")
-            return int(number)
-        return number
+        return _number(col, value, text, thousands)
     if col.type in {"date", "datetime"}:
         for fmt in col.formats:
             try:
@@ -118,6 +162,26 @@ def convert(col: Column, text: str, thousands: str | None = None) -> Any:
             return False
         raise ValueError(f"{text!r} is not one of {', '.join(col.true_values + col.false_values)}")
     raise AssertionError(f"unknown column type {col.type}")
+
+
+def _number(col: Column, value: str, text: str, thousands: str | None) -> float | int:
+    """A strictly formatted, finite number in the column's plausible range."""
+    if thousands:
+        value = value.replace(thousands, "")
+    if not NUMBER.fullmatch(value):
+        raise ValueError(f"{text!r} is not a number")
+    number = float(value) * col.scale
+    if not math.isfinite(number):
+        raise ValueError(f"{text!r} is out of range (not a finite number)")
+    if col.low is not None and number < col.low:
+        raise ValueError(f"{text!r} is below the plausible minimum {col.low:g}")
+    if col.high is not None and number > col.high:
+        raise ValueError(f"{text!r} is above the plausible maximum {col.high:g}")
+    if col.type == "int":
+        if number != int(number):
+            raise ValueError(f"{text!r} is not a whole number")
+        return int(number)
+    return number
 
 
 def read_csv(spec: CsvSpec, data: bytes, label: str) -> tuple[list[dict[str, Any]], list[str]]:
@@ -183,7 +247,19 @@ def _records(reader: Any, label: str) -> Iterator[list[str]]:
 
 
 def check_header(spec: CsvSpec, header: list[str], label: str) -> None:
-    """Every required upstream column must be there, by its exact name."""
+    """Every required upstream column must be there, by its exact name, and only once
+    (with a repeated name it is unclear which column is meant)."""
+    seen: set[str] = set()
+    for i, name in enumerate(header, start=1):
+        if name.strip() and name in seen:
+            raise AiraceError(
+                f"column name {name!r} appears more than once (column {i}); which one is "
+                "meant is ambiguous",
+                file=label,
+                row="line 1",
+                field=name,
+            )
+        seen.add(name)
     present = set(header)
     missing = [name for name in spec.required() if name not in present]
     if missing:

@@ -61,10 +61,37 @@ def snapshot_id(kind: str, sha: str) -> str:
     return f"{kind}-{sha[:12]}"
 
 
+def folder_for(kind: str, sha: str) -> Path:
+    """Where a snapshot's file and sidecar are kept."""
+    return paths.snapshots_dir() / kind / sha[:12]
+
+
+def sweep_orphans(kind: str, known_shas: set[str]) -> list[Path]:
+    """Remove store folders of ``kind`` that no catalog snapshot refers to: half-copied
+    ``.incoming-*`` folders and folders of imports killed before their transaction committed.
+
+    Call it only while holding the catalog's write lock: every store write happens under
+    that lock, so nothing found here is still being written. Only folders this module wrote
+    (a sidecar inside, or the ``.incoming-`` prefix) are ever removed.
+    """
+    root = paths.snapshots_dir() / kind
+    if not root.is_dir():
+        return []
+    keep_names = {sha[:12] for sha in known_shas}
+    removed = []
+    for item in root.iterdir():
+        if not item.is_dir() or item.is_symlink() or item.name in keep_names:
+            continue
+        if item.name.startswith(".incoming-") or (item / "snapshot.json").is_file():
+            shutil.rmtree(item, ignore_errors=True)
+            removed.append(item)
+    return removed
+
+
 def keep(source: Path, meta: SnapshotMeta) -> Path:
     """Copy the upstream file (or folder) into the store with its sidecar; returns the folder."""
-    root = paths.snapshots_dir() / meta.kind
-    final = root / meta.sha256[:12]
+    final = folder_for(meta.kind, meta.sha256)
+    root = final.parent
     if final.exists():
         return final
     root.mkdir(parents=True, exist_ok=True)

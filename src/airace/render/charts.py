@@ -16,7 +16,6 @@ import json
 import math
 import os
 import re
-import tempfile
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import Any
 import altair as alt
 
 from airace.errors import AiraceError
+from airace.render.files import write_atomic
 from airace.service.result import Source
 
 WIDTH = 640
@@ -1271,6 +1271,179 @@ def _text_events(rows_in: Any) -> str:
     )
 
 
+# ---------------------------------------------------------------------------- scenarios
+
+
+def fan(
+    quantiles: Any,
+    *,
+    unit: str = "h100e_tpp",
+    line: str = "total",
+    ratio: bool = False,
+    title: str | None = None,
+    subtitle: str | Sequence[str] | None = None,
+    sources: Sequence[SourceLike] = (),
+) -> alt.VConcatChart:
+    """A scenario's stock by quarter as a fan: median line, p25-p75 and p05-p95 bands.
+
+    ``quantiles`` is a scenario run's tidy quantile table (quarter_end, country, unit, line,
+    p05..p95). ``ratio`` draws the CN/US ratio instead of the two countries' stocks.
+    """
+    items = _fan_items(quantiles, unit, line, ratio)
+    base = alt.Chart(_data("fan", items))
+    x = _utc("quarter_end", "quarter end", dates=[i["quarter_end"] for i in items])
+    colour = alt.Color("country:N", title="country", sort=sorted({i["country"] for i in items}))
+    y_title = "China's stock / US stock" if ratio else f"stock ({unit}, {line})"
+    scale = alt.Scale(type="linear" if ratio else "log")
+    outer = base.mark_area(opacity=0.18).encode(
+        x=x, y=alt.Y("p05:Q", title=y_title, scale=scale), y2="p95:Q", color=colour
+    )
+    inner_band = base.mark_area(opacity=0.32).encode(x=x, y="p25:Q", y2="p75:Q", color=colour)
+    median = base.mark_line(strokeWidth=2.5).encode(
+        x=x,
+        y="p50:Q",
+        color=colour,
+        tooltip=[
+            alt.Tooltip("country:N"),
+            alt.Tooltip("quarter_end:N", title="quarter end"),
+            *(alt.Tooltip(f"{k}:Q", format=".3~s") for k in ("p05", "p25", "p50", "p75", "p95")),
+        ],
+    )
+    chart = alt.layer(outer, inner_band, median).properties(width=WIDTH, height=320)
+    return _frame(
+        chart,
+        kind="fan",
+        title=title or "Compute stock by quarter (p05-p95)",
+        subtitle=subtitle,
+        sources=sources,
+        description=_text_fan(items, unit, ratio),
+        table="fan",
+    )
+
+
+def _fan_items(quantiles: Any, unit: str, line: str, ratio: bool) -> list[dict[str, Any]]:
+    rows = _rows(quantiles, "fan chart")
+    _need(
+        rows,
+        ("quarter_end", "country", "unit", "line", "p05", "p25", "p50", "p75", "p95"),
+        "fan chart",
+    )
+    keep = [
+        r
+        for r in rows
+        if r["unit"] == unit and r["line"] == line and ((r["country"] == "CN/US") == ratio)
+    ]
+    if not keep:
+        raise AiraceError(f"fan chart: no rows for unit {unit!r}, line {line!r}")
+    return sorted(
+        (
+            {
+                k: (
+                    str(r[k])
+                    if k == "quarter_end"
+                    else (_number(r[k]) if k.startswith("p") else r[k])
+                )
+                for k in ("quarter_end", "country", "p05", "p25", "p50", "p75", "p95")
+            }
+            for r in keep
+        ),
+        key=lambda r: (r["country"], r["quarter_end"]),
+    )
+
+
+def _text_fan_of(
+    quantiles: Any, unit: str = "h100e_tpp", line: str = "total", ratio: bool = False, **_: Any
+) -> str:
+    return _text_fan(_fan_items(quantiles, unit, line, ratio), unit, ratio)
+
+
+def _text_tornado(table: Any, **_: Any) -> str:
+    rows = sorted(_rows(table, "tornado chart"), key=lambda r: -(_number(r["swing"]) or 0))
+    return (
+        f"Tornado of {len(rows)} inputs; the widest swing is {rows[0]['input']} "
+        f"(output {_fmt(rows[0]['at_p05'])} at its p05, {_fmt(rows[0]['at_p95'])} at "
+        "its p95)."
+    )
+
+
+def _text_fan(items: list[dict[str, Any]], unit: str, ratio: bool) -> str:
+    last = items[-1]["quarter_end"]
+    ends = [i for i in items if i["quarter_end"] == last]
+    parts = [
+        f"{i['country']} median {_fmt(i['p50'])} (90% {_fmt(i['p05'])} to {_fmt(i['p95'])})"
+        for i in ends
+    ]
+    what = "China's stock as a share of the US's" if ratio else f"stock in {unit}"
+    return f"Fan chart of {what} by quarter; at {last}: " + "; ".join(parts) + "."
+
+
+def tornado(
+    table: Any,
+    *,
+    title: str | None = None,
+    subtitle: str | Sequence[str] | None = None,
+    sources: Sequence[SourceLike] = (),
+) -> alt.VConcatChart:
+    """Which parameters drive the spread: the output at each input's p05 and p95 (others
+    at p50) as bars around the central value, widest swing on top."""
+    rows = _rows(table, "tornado chart")
+    _need(rows, ("input", "at_p05", "at_p50", "at_p95", "swing"), "tornado chart")
+    items = sorted(
+        (
+            {
+                k: (r[k] if k == "input" else _number(r[k]))
+                for k in ("input", "at_p05", "at_p50", "at_p95", "swing")
+            }
+            for r in rows
+        ),
+        key=lambda r: (-(r["swing"] or 0), r["input"]),
+    )
+    cells = []
+    for i in items:
+        low, high = sorted([i["at_p05"] or 0.0, i["at_p95"] or 0.0])
+        cells.append(
+            {
+                "input": i["input"],
+                "low": low,
+                "high": high,
+                "centre": i["at_p50"],
+                "at_p05": i["at_p05"],
+                "at_p95": i["at_p95"],
+                "swing": i["swing"],
+            }
+        )
+    order = [str(c["input"]) for c in cells]
+    base = alt.Chart(_data("tornado", cells))
+    bars = base.mark_bar(opacity=0.8).encode(
+        y=alt.Y("input:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
+        x=alt.X(
+            "low:Q",
+            title="output (input at its p05 .. p95, others at p50)",
+            scale=alt.Scale(zero=False),
+        ),
+        x2="high:Q",
+        tooltip=[
+            alt.Tooltip("input:N"),
+            alt.Tooltip("at_p05:Q", format=".4~g"),
+            alt.Tooltip("at_p95:Q", format=".4~g"),
+            alt.Tooltip("swing:Q", format=".4~g"),
+        ],
+    )
+    centre = base.mark_tick(color="black", thickness=2).encode(
+        y=alt.Y("input:N", sort=order), x="centre:Q"
+    )
+    chart = alt.layer(bars, centre).properties(width=WIDTH, height=max(120, 26 * len(cells)))
+    return _frame(
+        chart,
+        kind="tornado",
+        title=title or "What drives the spread",
+        subtitle=subtitle,
+        sources=sources,
+        description=_text_tornado(table),
+        table="tornado",
+    )
+
+
 # ------------------------------------------------------------------------ registry, output
 
 KINDS: dict[str, Callable[..., alt.VConcatChart]] = {
@@ -1282,6 +1455,8 @@ KINDS: dict[str, Callable[..., alt.VConcatChart]] = {
     "budget": budget,
     "compute-share": compute_share,
     "events": events,
+    "fan": fan,
+    "tornado": tornado,
 }
 
 _TEXT: dict[str, Callable[..., str]] = {
@@ -1293,6 +1468,8 @@ _TEXT: dict[str, Callable[..., str]] = {
     "budget": _text_budget,
     "compute-share": _text_compute_share,
     "events": _text_events,
+    "fan": _text_fan_of,
+    "tornado": _text_tornado,
 }
 
 
@@ -1358,37 +1535,6 @@ def render(chart: Any, fmt: str, *, scale: float = 2.0) -> bytes:
     except ValueError as exc:  # vl-convert reports a bad spec as ValueError
         raise AiraceError(f"the chart could not be rendered: {exc}") from None
     raise AiraceError(f"unknown chart format {fmt!r}; use svg, png, html or json")
-
-
-def _mode(target: Path) -> int:
-    """The existing file's permissions, else what a plain open() would give (umask)."""
-    try:
-        return target.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-def write_atomic(path: str | os.PathLike[str], payload: bytes) -> Path:
-    """Write bytes to ``path`` through a temporary file renamed into place."""
-    target = Path(path)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    except OSError as exc:
-        raise AiraceError(f"cannot write here: {exc.strerror or exc}", file=str(target)) from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-        os.chmod(tmp, _mode(target))
-        os.replace(tmp, target)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise AiraceError(f"cannot write here: {exc.strerror or exc}", file=str(target)) from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
 
 
 def save(chart: Any, path: str | os.PathLike[str], *, scale: float = 2.0) -> Path:

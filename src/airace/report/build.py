@@ -17,17 +17,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from airace.analysis.verdicts import VERDICTS
 from airace.errors import AiraceError
 
-VERDICT_ORDER = (
-    "supported",
-    "contradicted",
-    "depends on definition",
-    "insufficient data",
-    "pending",
-    "resolved true",
-    "resolved false",
-)
+VERDICT_ORDER = VERDICTS  # the verdict engine's own order
 
 
 @functools.lru_cache(maxsize=2)

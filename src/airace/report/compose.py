@@ -12,86 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from airace.errors import AiraceError
+from airace.render.evidence import claim_chart
 from airace.service.data import CatalogData, Data
 
-
-def _date(value: Any) -> dt.date:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-
-
-def _gap_args(params: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "metric": params["metric"],
-        "groups": params.get("groups", "country:US,CN"),
-        "source": params.get("source"),
-        "tie": float(params.get("tie", 0)),
-    }
-
-
-def claim_chart(analysis: str, params: dict[str, Any], data: Data) -> Any:
-    """The evidence chart of one check, or None when the analysis has none."""
-    from airace.render import charts
-    from airace.service import economics, frontier, hardware, launches
-
-    title = f"{analysis}: " + ", ".join(
-        f"{k}={v}" for k, v in params.items() if k not in ("where", "text", "any_text")
-    )
-    if analysis == "cadence":
-        since = _date(params["since"]) if "since" in params else None
-        result = launches.cadence(
-            data,
-            as_of=_date(params["as_of"]),
-            since=since,
-            window=None if since else params.get("window", "14M"),
-            labs=params.get("labs"),
-            by=params.get("by", "lab"),
-            rule=params.get("rule", "main-versions"),
-            countries=params.get("countries"),
-        )
-        return charts.cadence(result.to_frame(), title=title, sources=result.sources)
-    if analysis == "gap":
-        result = frontier.gap(data, as_of=_date(params["as_of"]), **_gap_args(params))
-        return charts.frontier(
-            result.extra["points"], gap=result.record, title=title, sources=result.sources
-        )
-    if analysis == "gap_stats":
-        since, until = _date(params["since"]), _date(params["until"])
-        stats = frontier.gap_stats(
-            data,
-            since=since,
-            until=until,
-            bootstrap=int(params.get("bootstrap", 500)),
-            seed=int(params.get("seed", 0)),
-            **_gap_args(params),
-        )
-        series = frontier.gap_series(
-            data, since=since, until=until, every="monthly", **_gap_args(params)
-        )
-        return charts.lag(series.to_frame(), trend=stats.record, title=title, sources=stats.sources)
-    if analysis == "hardware_compare":
-        result = hardware.compare(
-            data,
-            base=params["base"],
-            other=params["other"],
-            precision=params.get("precision", "bf16"),
-            sparse=bool(params.get("sparse", False)),
-            basis=params.get("basis", "compute"),
-            power_basis=params.get("power_basis", "all-in"),
-        )
-        return charts.hardware(result.record, title=title, sources=result.sources)
-    if analysis == "budget":
-        result = economics.budget(
-            data,
-            usd=float(params["usd"]),
-            chip_id=params["chip"],
-            runs=params.get("runs"),
-            all_runs=not params.get("runs"),
-        )
-        return charts.budget(result.record, title=title, sources=result.sources)
-    if analysis == "compute_share":
-        result = economics.compute_share(data, as_of=_date(params["as_of"]))
-        return charts.compute_share(result.to_frame(), title=title, sources=result.sources)
-    return None
+__all__ = ["claim_chart", "ledger_report"]
 
 
 def ledger_report(
@@ -124,7 +48,7 @@ def ledger_report(
         "date": str(doc.date),
         "url": doc.url,
     }
-    score = ops.score_ledgers(provider, ledgers=ledgers, as_of=check.params["as_of"])
+    forecasts = ops.score(check.extra["ledgers"], check.extra["verdicts"])
     fingerprint = getattr(getattr(provider, "catalog", None), "folder", None)
     meta = {
         "airace_version": __version__,
@@ -137,7 +61,7 @@ def ledger_report(
         ],
     }
     return build_report(
-        document, [ops.verdict_record(v) for v in verdicts], charts, meta, forecasts=score.records
+        document, [ops.verdict_record(v) for v in verdicts], charts, meta, forecasts=forecasts
     )
 
 

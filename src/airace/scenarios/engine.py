@@ -288,6 +288,11 @@ def _events(
             )
             continue
         window = arr[: i + 1] if ev.mode == "by" else arr[i : i + 1]
+        if ev.relative_to is not None:  # growth since an earlier quarter, path by path
+            j = _index_for(ev.relative_to, quarters)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                window = window / arr[j : j + 1]
+            record["condition"] = f"value / value at {ev.relative_to} {ev.op} {ev.value:g}"
         op = {">": np.greater, ">=": np.greater_equal, "<": np.less, "<=": np.less_equal}[ev.op]
         hit = op(window, ev.value).any(axis=0)
         p = float(hit.mean())

@@ -115,6 +115,7 @@ class Event:
     value: float
     date: dt.date
     mode: str  # "at" (on that date) or "by" (at any quarter end up to it)
+    relative_to: dt.date | None = None  # compare value(date) / value(relative_to) instead
 
 
 @dataclass
@@ -418,6 +419,18 @@ def _events(ctx: _Ctx, value: Any, start: dt.date, horizon: dt.date) -> list[Eve
         date = _date(ctx, spec[modes[0]], row, modes[0])
         if not start < date <= horizon:
             raise ctx.fail(f"{date} is outside the scenario ({start} to {horizon})", row, modes[0])
+        relative_to = None
+        if "relative_to" in spec:
+            relative_to = _date(ctx, spec["relative_to"], row, "relative_to")
+            if modes[0] != "at":
+                raise ctx.fail("relative_to needs 'at' (one date), not 'by'", row, "relative_to")
+            if not start < relative_to < date:
+                raise ctx.fail(
+                    f"relative_to {relative_to} must fall after the start {start} "
+                    f"and before the event's date {date}",
+                    row,
+                    "relative_to",
+                )
         events.append(
             Event(
                 id=str(spec["id"]),
@@ -429,6 +442,7 @@ def _events(ctx: _Ctx, value: Any, start: dt.date, horizon: dt.date) -> list[Eve
                 value=_number(ctx, spec["value"], row, "value"),
                 date=date,
                 mode=modes[0],
+                relative_to=relative_to,
             )
         )
     return events

@@ -30,6 +30,9 @@ ANALYSES = (
     "events",
     "compute_share",
     "classify",
+    "model_scores",
+    "efficiency",
+    "scenario",
 )
 OPS = ("eq", "approx", "lt", "le", "gt", "ge", "between", "contains")
 
@@ -89,6 +92,9 @@ class Check(Strict):
         "events",
         "compute_share",
         "classify",
+        "model_scores",
+        "efficiency",
+        "scenario",
     ]
     params: dict[str, Any] = Field(default_factory=dict)
     expect: list[Expectation] = Field(default_factory=list)
@@ -121,6 +127,15 @@ class Resolution(Strict):
     any_text: list[str] = Field(default_factory=list, description="at least one of these")
 
 
+class ProbabilityFrom(Strict):
+    """A prediction's probability taken from a compute-supply scenario's named event."""
+
+    scenario: str
+    event: str
+    paths: int = Field(default=20_000, ge=100, le=1_000_000)
+    seed: int = 0
+
+
 class Claim(Strict):
     id: str
     quote: str
@@ -131,6 +146,7 @@ class Claim(Strict):
     made_on: dt.date | None = None
     resolve_by: dt.date | None = None
     probability: float | None = Field(default=None, ge=0, le=1)
+    probability_from: ProbabilityFrom | None = None
     resolution: Resolution | None = None
     notes: str | None = None
 
@@ -147,6 +163,10 @@ class Claim(Strict):
             assert self.made_on and self.resolve_by
             if self.resolve_by < self.made_on:
                 raise ValueError("resolve_by is before made_on")
+            if self.probability is not None and self.probability_from is not None:
+                raise ValueError("give probability or probability_from, not both")
+        elif self.probability_from is not None:
+            raise ValueError("probability_from applies to predictions only")
         elif self.check is None:
             raise ValueError("a claim that is not a prediction needs a 'check'")
         return self
@@ -176,7 +196,7 @@ def load_ledger(path: Path) -> Ledger:
         raise AiraceError(
             "a ledger must be a YAML mapping with 'document' and 'claims'", file=str(path)
         )
-    unknown = sorted(set(raw) - {"document", "claims"})
+    unknown = sorted(str(k) for k in set(raw) - {"document", "claims"})
     if unknown:
         raise AiraceError("unknown field", file=str(path), field=unknown[0])
     if "document" not in raw:

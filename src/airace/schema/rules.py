@@ -71,6 +71,31 @@ class CountingRule(BaseModel):
         return "; ".join(parts) or "every release"
 
 
+def _type_problem(ftype: str, value: Scalar) -> str | None:
+    """Why a condition value can never equal a cell of a column of this type (a mismatch
+    would silently match no row and count 0), or None."""
+    import datetime as dt
+    import math
+
+    if ftype == "bool":
+        return None if isinstance(value, bool) else "is not true or false"
+    if isinstance(value, bool):
+        return "is a boolean"
+    if ftype == "int":
+        return None if isinstance(value, int) else "is not a whole number"
+    if ftype == "float":
+        ok = isinstance(value, (int, float)) and math.isfinite(value)
+        return None if ok else "is not a finite number"
+    if not isinstance(value, str):
+        return "is not text"
+    if ftype == "date":
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            return "is not a date (YYYY-MM-DD)"
+    return None
+
+
 def _check_fields(rule: CountingRule, path: Path) -> None:
     """Conditions must name release columns and use values those columns can hold."""
     from airace.schema.tables import load_meta
@@ -85,7 +110,20 @@ def _check_fields(rule: CountingRule, path: Path) -> None:
                 )
             f = dictionary[col]
             values = val if isinstance(val, list) else [val]
+            if not values:
+                raise AiraceError(
+                    "an empty list matches nothing; give at least one value",
+                    file=str(path),
+                    field=f"{key}.{col}",
+                )
             for v in values:
+                problem = _type_problem(f.type, v)
+                if problem:
+                    raise AiraceError(
+                        f"{v!r} {problem}; the column holds {f.type} values",
+                        file=str(path),
+                        field=f"{key}.{col}",
+                    )
                 if f.type in {"enum", "set"} and str(v) not in f.values:
                     raise AiraceError(
                         f"{v!r} is not one of: {', '.join(f.values)}",

@@ -29,6 +29,7 @@ PROVENANCE_COLUMNS = (
 CURATED_TABLES = (
     "orgs",
     "releases",
+    "coverage",
     "scores",
     "chips",
     "systems",

@@ -119,6 +119,130 @@ def _score_after_announcement(row: Row, tables: Tables) -> str | None:
     return None
 
 
+PRIMARY_EVIDENCE = frozenset({"official_announcement", "model_card", "paper"})
+
+# Hosts (optionally with a path prefix) that copy or aggregate other people's pages. A row
+# citing one of them rests on the copy, whatever the original was, so it cannot be labelled
+# as the lab's own announcement, card or paper (issue 11: 31 such rows were found).
+MIRROR_HOSTS: dict[str, str] = {
+    "raw.githubusercontent.com/olshansk/": "machine-generated RSS copies of lab news pages",
+    "github.com/olshansk/": "machine-generated RSS copies of lab news pages",
+    "platoaistream.net": "a content aggregator that republishes lab posts",
+    "developer.sourcefind.cn": "a model-zoo mirror of lab READMEs",
+    "gitcode.com": "a mirror of GitHub and Hugging Face repositories",
+    "code.morphllm.com": "a mirror of GitHub repositories",
+    "newreleases.io": "a release-feed mirror",
+    "websiteproxy.net": "a web proxy",
+    "netlify.app": "a preview deployment of someone else's site",
+    "huggingface.co/docs/": "library documentation, not a lab's model card",
+    "docs.apiyi.com": "an API reseller",
+    "docs.laozhang.ai": "an API reseller",
+    "apidog.com": "an API tool vendor's blog",
+    "docs.venice.ai": "an API reseller",
+    "vercel.com/ai-gateway": "an API gateway's model list",
+    "openrouter.ai": "an API router's model list",
+    "epoch.ai": "a curated third-party database",
+    "models.dev": "a curated third-party database",
+    "lmarena.ai": "a leaderboard",
+    "wikipedia.org": "an encyclopedia",
+    "grokipedia.com": "an encyclopedia",
+}
+
+# Hugging Face accounts owned by the labs. A card under any other account is a re-upload (a
+# GGUF quantisation, a copy) even when its text is the lab's, so it is not primary.
+HF_ACCOUNTS: dict[str, tuple[str, ...]] = {
+    "openai": ("openai",),
+    "anthropic": ("anthropic",),
+    "google": ("google", "google-deepmind", "google-t5"),
+    "meta": ("meta-llama", "facebook", "meta-models"),
+    "xai": ("xai-org",),
+    "mistral": ("mistralai",),
+    "deepseek": ("deepseek-ai",),
+    "alibaba": ("qwen", "alibaba-nlp", "wan-ai", "alibaba-pai", "aidc-ai", "tongyi-mai"),
+    "moonshot": ("moonshotai",),
+    "zhipu": ("zai-org", "thudm", "zhipuai"),
+    "minimax": ("minimaxai", "minimax-ai"),
+    "bytedance": ("bytedance-seed", "bytedance", "bytedance-research"),
+    "tencent": ("tencent", "tencent-hunyuan", "tencentarc"),
+    "baidu": ("baidu", "paddlepaddle"),
+    "nvidia": ("nvidia",),
+    "microsoft": ("microsoft",),
+    "ibm": ("ibm-granite", "ibm"),
+    "cohere": ("cohereforai", "coherelabs"),
+    "stepfun": ("stepfun-ai",),
+    "01-ai": ("01-ai",),
+    "xiaomi": ("xiaomimimo",),
+    "meituan": ("meituan-longcat",),
+    "ai2": ("allenai",),
+}
+# First path segments that name a Hugging Face section, not an account: the account follows.
+_HF_SECTIONS = {"blog", "collections", "spaces", "datasets", "papers"}
+
+
+def _url_parts(url: str) -> tuple[str, list[str]]:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    host = (parts.hostname or "").casefold().removeprefix("www.")
+    return host, [s for s in parts.path.casefold().split("/") if s]
+
+
+def _mirror_reason(url: str) -> str | None:
+    host, path = _url_parts(url)
+    joined = "/".join([host, *path]) + "/"
+    for prefix, why in MIRROR_HOSTS.items():
+        if "/" in prefix:
+            if joined.startswith(prefix):
+                return f"{prefix.rstrip('/')} is {why}"
+        elif host == prefix or host.endswith("." + prefix):
+            return f"{prefix} is {why}"
+    return None
+
+
+def _row_lab(row: Row, tables: Tables) -> str | None:
+    """The lab a row is about: its org, or the org of its model (scores, field sources)."""
+    if row.get("org_id"):
+        return str(row["org_id"])
+    model = row.get("model_id") or (row.get("row_id") if row.get("table") == "releases" else None)
+    release = _index(tables, "releases", "model_id").get(model)
+    return str(release["org_id"]) if release and release.get("org_id") else None
+
+
+def _hf_account_reason(url: str, row: Row, tables: Tables) -> str | None:
+    host, path = _url_parts(url)
+    if host != "huggingface.co" or not path:
+        return None
+    if path[0] == "papers":
+        return None  # a paper page names the paper; the arXiv id is the source
+    account = path[1] if path[0] in _HF_SECTIONS and len(path) > 1 else path[0]
+    if path[0] in _HF_SECTIONS and len(path) == 2 and path[0] == "blog":
+        return "huggingface.co/blog/<post> is Hugging Face's own blog, not the lab's"
+    owners = {lab for lab, accounts in HF_ACCOUNTS.items() if account in accounts}
+    if not owners:
+        return (
+            f"huggingface.co/{account} is not a known lab account (a re-upload or a "
+            "third-party copy; add the account to HF_ACCOUNTS if a lab owns it)"
+        )
+    lab = _row_lab(row, tables)
+    orgs = _index(tables, "orgs", "org_id")
+    family = {lab, (orgs.get(lab) or {}).get("parent_org_id")} - {None}
+    if row.get("evaluator") in orgs:
+        family.add(row["evaluator"])  # a lab's card may publish its own runs of others' models
+    if lab is not None and not owners & family:
+        return f"huggingface.co/{account} belongs to {', '.join(sorted(owners))}, not {lab}"
+    return None
+
+
+def _primary_not_mirror(row: Row, tables: Tables) -> str | None:
+    if row.get("evidence_type") not in PRIMARY_EVIDENCE or not row.get("source_url"):
+        return None
+    url = str(row["source_url"])
+    why = _mirror_reason(url) or _hf_account_reason(url, row, tables)
+    if why:
+        return f"evidence_type {row['evidence_type']} cites {url}, but {why}"
+    return None
+
+
 RULES: tuple[Rule, ...] = (
     Rule(
         "releases",
@@ -237,6 +361,14 @@ PROVENANCE_RULES = (
         "An estimate must say how it was made (DESIGN: mark estimates as estimates).",
         _estimate_explained,
     ),
+    (
+        "primary-not-mirror",
+        "evidence_type",
+        "evidence_type must describe the URL actually cited: a mirror, aggregator, reseller "
+        "or re-upload is never the lab's own announcement, card or paper; cite the lab's page "
+        "or label the row dataset/press_report with lower confidence.",
+        _primary_not_mirror,
+    ),
 )
 
 
@@ -339,6 +471,40 @@ def _alias_problems(tables: Tables) -> Iterator[Problem]:
             owner.setdefault(key, row["org_id"])
 
 
+def _coverage_problems(tables: Tables) -> Iterator[Problem]:
+    """Coverage rows name a curated table and a lab, a country of the labs, or ``all``."""
+    cov = tables.get("coverage")
+    if cov is None:
+        return
+    orgs = tables.get("orgs")
+    labs = {r.get("org_id") for r in orgs.rows} if orgs else set()
+    countries = {r.get("country") for r in orgs.rows} if orgs else set()
+    for i, row in enumerate(cov.rows):
+        name, scope = row.get("table"), row.get("scope")
+        if name is not None and name not in tables:
+            yield Problem(
+                "coverage", cov.label(i), "table", f"{name!r} is not a curated table", "coverage"
+            )
+        if scope is not None and scope != "all" and scope not in labs | countries:
+            yield Problem(
+                "coverage",
+                cov.label(i),
+                "scope",
+                f"{scope!r} is not an org_id, a country of the orgs, or 'all'",
+                "coverage",
+            )
+        through, seen = row.get("complete_through_date"), row.get("retrieved_date")
+        if through is not None and seen is not None and through > seen:
+            yield Problem(
+                "coverage",
+                cov.label(i),
+                "complete_through_date",
+                f"{through} is after retrieved_date {seen}: coverage cannot be checked "
+                "beyond the day the pages were read",
+                "coverage",
+            )
+
+
 def _rule_problems(tables: Tables) -> Iterator[Problem]:
     for rule in RULES:
         table = tables.get(rule.table)
@@ -393,6 +559,7 @@ def validate(folder: Path | None = None, today: dt.date | None = None) -> list[P
     problems.extend(_foreign_key_problems(tables))
     problems.extend(_field_source_problems(tables))
     problems.extend(_alias_problems(tables))
+    problems.extend(_coverage_problems(tables))
     problems.extend(_rule_problems(tables))
     today = today or dt.date.today()
     for table in tables.values():

@@ -12,27 +12,106 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from airace.errors import AiraceError
-from airace.schema.dictionary import load_yaml
+from airace.schema.dictionary import _Loader
 
 M = TypeVar("M", bound=BaseModel)
 
 
+# User YAML (ledgers, rules) is small: the bundled ledgers are ~25 kB and a few thousand
+# nodes. These bounds stop a huge file or an alias bomb (a few hundred bytes whose aliases
+# expand to billions of nodes) before anything walks the document.
+MAX_YAML_BYTES = 1_000_000
+MAX_YAML_NODES = 200_000
+
+
 def read_yaml(path: Path) -> Any:
+    """Load a user YAML file safely: size and alias expansion bounded, duplicate keys
+    refused, every problem one AiraceError naming the file."""
+    label = str(path)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise AiraceError("file not found", file=label) from None
+    except OSError as exc:
+        raise AiraceError(f"cannot read the file ({exc.strerror or exc})", file=label) from None
+    import stat
+
+    if stat.S_ISDIR(info.st_mode):
+        raise AiraceError("is a folder, not a YAML file", file=label)
+    if not stat.S_ISREG(info.st_mode):
+        raise AiraceError("is not a regular file", file=label)
+    if info.st_size > MAX_YAML_BYTES:
+        raise AiraceError(
+            f"{info.st_size:,} bytes is over the {MAX_YAML_BYTES:,}-byte limit for a YAML file",
+            file=label,
+        )
     try:
         text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise AiraceError("file not found", file=str(path)) from None
     except UnicodeDecodeError as exc:
         raise AiraceError(
-            f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=str(path)
+            f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=label
         ) from None
+    except OSError as exc:
+        raise AiraceError(f"cannot read the file ({exc.strerror or exc})", file=label) from None
     try:
-        return load_yaml(text)
+        return load_bounded(text, label)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise AiraceError(f"malformed YAML{where}: {problem}", file=str(path)) from None
+        raise AiraceError(f"malformed YAML{where}: {problem}", file=label) from None
+    except RecursionError:
+        raise AiraceError("malformed YAML: nested too deeply", file=label) from None
+
+
+def load_bounded(text: str, label: str, max_nodes: int = MAX_YAML_NODES) -> Any:
+    """Compose the document, count its nodes as aliases expand them (memoised, so a bomb is
+    counted in microseconds), check mapping keys are unique, then construct it."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_nodes(node, label, max_nodes)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _check_nodes(root: yaml.Node, label: str, max_nodes: int) -> None:
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node, depth: int) -> int:
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        if depth > 200:
+            raise AiraceError("YAML nested more than 200 levels deep", file=label)
+        sizes[id(node)] = 1  # a recursive alias counts once instead of looping
+        total = 1
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
+                    if key.value in seen:
+                        raise AiraceError(
+                            f"key {key.value!r} appears twice in one mapping "
+                            f"(line {key.start_mark.line + 1})",
+                            file=label,
+                        )
+                    seen.add(key.value)
+                total += size(key, depth + 1) + size(value, depth + 1)
+        elif isinstance(node, yaml.SequenceNode):
+            total += sum(size(item, depth + 1) for item in node.value)
+        if total > max_nodes:
+            raise AiraceError(
+                f"the YAML expands to more than {max_nodes:,} nodes (an alias bomb?)",
+                file=label,
+            )
+        sizes[id(node)] = total
+        return total
+
+    size(root, 0)
 
 
 def location(loc: tuple[Any, ...]) -> str:

@@ -34,6 +34,7 @@ __all__ = [
     "efficiency",
     "explain_claim",
     "gap",
+    "gap_efficiency",
     "gap_series",
     "gap_stats",
     "hardware_diff",
@@ -45,6 +46,7 @@ __all__ = [
     "metrics",
     "releases",
     "rules",
+    "run_scenario",
     "score_claims",
 ]
 
@@ -103,10 +105,25 @@ def gap_stats(data: Data | None = None, **params: Any) -> Result:
     return op.gap_stats(_data(data), **params)
 
 
-def efficiency(data: Data | None = None, **params: Any) -> Result:
+def gap_efficiency(data: Data | None = None, **params: Any) -> Result:
+    """The best score each group reached within each training-compute budget."""
     from airace.service import frontier as op
 
     return op.efficiency(_data(data), **params)
+
+
+def efficiency(data: Data | None = None, **params: Any) -> Result:
+    """Score against training compute by group: efficiency frontiers, compute per score."""
+    from airace.service import compute_efficiency as op
+
+    return op.compute_efficiency(_data(data), **params)
+
+
+def run_scenario(data: Data | None = None, **params: Any) -> Result:
+    """A compute-supply scenario's quantiles, events, drivers and backtest."""
+    from airace.service import scenarios as op
+
+    return op.run_scenario(_data(data), **params)
 
 
 def metrics() -> Result:

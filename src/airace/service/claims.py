@@ -20,6 +20,7 @@ from airace.analysis import verdicts as V
 from airace.errors import AiraceError
 from airace.schema.ledger import Claim, Ledger, Reading
 from airace.service.data import Data
+from airace.service.ledger_check import check_ledger_refs
 from airace.service.result import Result
 
 
@@ -30,6 +31,7 @@ class Values:
     values: dict[str | None, dict[str, Any]]
     evidence: list[dict[str, Any]] = field(default_factory=list)
     sources: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # caveats shown with the verdict
 
 
 @dataclass
@@ -43,6 +45,7 @@ class Verdict:
     evidence: list[dict[str, Any]]
     sources: list[dict[str, Any]]
     resolving_row: dict[str, Any] | None = None
+    notes: list[str] = field(default_factory=list)
 
 
 def _srcs(result: Any) -> list[dict[str, Any]]:
@@ -98,20 +101,23 @@ def _text_mask(
 
 
 def run_cadence(params: dict[str, Any], data: Data) -> Values:
+    """Counts per lab or country. By country, also per-lab rates (mean and median launches
+    per lab, each lab's count): groups with different numbers of labs are compared by these,
+    not by their totals. A lab with no launch in the window names its last one before."""
     from airace.service.launches import cadence
 
     as_of = _date(params["as_of"], "as_of")
     since = _date(params["since"], "since") if "since" in params else None
-    result = cadence(
-        data,
+    by = params.get("by", "lab")
+    rule = params.get("rule", "main-versions")
+    common = dict(
         as_of=as_of,
         since=since,
         window=None if since else params.get("window", "14M"),
         labs=params.get("labs"),
-        by=params.get("by", "lab"),
-        rule=params.get("rule", "main-versions"),
-        countries=params.get("countries"),
+        rule=rule,
     )
+    result = cadence(data, by=by, countries=params.get("countries"), **common)
     rows = result.extra["rows"]
     key = result.extra["key"]
     values: dict[str | None, dict[str, Any]] = {}
@@ -132,12 +138,58 @@ def run_cadence(params: dict[str, Any], data: Data) -> Values:
                     "source_url": rows.loc[mid, "source_url"],
                 }
             )
+    start: dt.date = result.params["since"]
+    notes: list[str] = []
+    per_lab = cadence(data, by="lab", **common).records if by == "country" else result.records
+    for rec in per_lab:
+        if rec["count"] == 0:
+            note = _last_before(data, rec["org_id"], rule, start)
+            values.setdefault(rec["org_id"], {})["last_before_window"] = note
+            notes.append(f"{rec['org_id']}: 0 under {rule} since {start}; {note}")
+    if by == "country":
+        _per_lab_rates(values, per_lab, rows)
     values[None] = {
-        "since": result.params["since"].isoformat(),
+        "since": start.isoformat(),
         "as_of": result.params["as_of"].isoformat(),
         "rule": result.params["rules"][0],
     }
-    return Values(values, evidence, _srcs(result))
+    return Values(values, evidence, _srcs(result), notes)
+
+
+def _per_lab_rates(
+    values: dict[str | None, dict[str, Any]], per_lab: list[dict[str, Any]], rows: pd.DataFrame
+) -> None:
+    """Add mean and median launches per lab, the lab list and each lab's count by country."""
+    import statistics
+
+    country_of = dict(zip(rows["org_id"], rows["country"], strict=False))
+    by_country: dict[str, dict[str, int]] = {}
+    for rec in per_lab:
+        country = country_of.get(rec["org_id"])
+        if country is not None:
+            by_country.setdefault(str(country), {})[rec["org_id"]] = int(rec["count"])
+    for country, counts in by_country.items():
+        entry = values.setdefault(country, {})
+        entry.update(
+            labs=sorted(counts),
+            lab_counts=dict(sorted(counts.items())),
+            n_labs=len(counts),
+            mean_per_lab=round(statistics.fmean(counts.values()), 3),
+            median_per_lab=float(statistics.median(counts.values())),
+        )
+
+
+def _last_before(data: Data, lab: str, rule: str, start: dt.date) -> str:
+    """The lab's last launch counted by ``rule`` before ``start`` (for a zero count)."""
+    from airace.service.launches import cadence
+
+    before = start - dt.timedelta(days=1)
+    prior = cadence(data, as_of=before, since=dt.date(1990, 1, 1), labs=[lab], rule=rule).records
+    if not prior or not prior[0]["model_ids"]:
+        return "no earlier launch counted"
+    mid, day = prior[0]["model_ids"][-1], prior[0]["release_dates"][-1]
+    gap = (start - _date(day, "date")).days
+    return f"last counted launch before the window: {mid} on {day} ({gap} days before it)"
 
 
 def _gap_args(params: dict[str, Any]) -> dict[str, Any]:
@@ -146,7 +198,11 @@ def _gap_args(params: dict[str, Any]) -> dict[str, Any]:
         "groups": params.get("groups", "country:US,CN"),
         "source": params.get("source"),
         "tie": float(params.get("tie", 0)),
+        "setting": params.get("setting", "like-for-like"),
     }
+
+
+CAVEATS_SHOWN = ("mixes settings", "stale data", "no data date")
 
 
 def run_gap(params: dict[str, Any], data: Data) -> Values:
@@ -154,6 +210,7 @@ def run_gap(params: dict[str, Any], data: Data) -> Values:
 
     result = gap(data, as_of=_date(params["as_of"], "as_of"), **_gap_args(params))
     rec = result.record
+    notes = [c for c in result.caveats if any(k in c for k in CAVEATS_SHOWN)]
     evidence = [
         {
             "role": "leader",
@@ -168,7 +225,9 @@ def run_gap(params: dict[str, Any], data: Data) -> Values:
             "date": rec["follower_model_date"],
         },
     ]
-    return Values({None: rec}, evidence, _srcs(result))
+    for item in evidence:
+        item["setting"] = rec.get(f"{item['role']}_setting")
+    return Values({None: rec}, evidence, _srcs(result), notes)
 
 
 def run_gap_stats(params: dict[str, Any], data: Data) -> Values:
@@ -179,8 +238,9 @@ def run_gap_stats(params: dict[str, Any], data: Data) -> Values:
         data,
         since=since,
         until=until,
-        bootstrap=int(params.get("bootstrap", 500)),
+        bootstrap=int(params.get("bootstrap", 1000)),
         seed=int(params.get("seed", 0)),
+        sensitivity=False,
         **_gap_args(params),
     )
     leader, follower = result.records[0]["groups"].split(":", 1)[1].split(",")
@@ -189,6 +249,45 @@ def run_gap_stats(params: dict[str, Any], data: Data) -> Values:
         _frontier_steps(result.extra["points"], [leader, follower], since, until),
         _srcs(result),
     )
+
+
+def run_model_scores(params: dict[str, Any], data: Data) -> Values:
+    """Named models' best scores on one metric under one setting (like-for-like by
+    default), e.g. a new version against its predecessor. A model matches its own id and
+    the source's variants of it (reasoning-effort suffixes, host prefixes)."""
+    from airace.analysis.frontier import base_model
+    from airace.service.frontier import setting_label, with_setting
+    from airace.service.points import Groups
+
+    lab = params["lab"]
+    models = [str(m) for m in params["models"]]
+    points = with_setting(
+        data.points(params["metric"], Groups("lab", lab, lab), params.get("source")),
+        params.get("setting", "like-for-like"),
+    )
+    frame = points.frame.drop_duplicates(["model", "score", "date"])
+    values: dict[str | None, dict[str, Any]] = {}
+    evidence = []
+    for wanted in models:
+        rows = frame[frame["model"].astype(str).map(base_model) == wanted.casefold()]
+        if not len(rows):
+            continue
+        best = rows.loc[rows["score"].idxmax()]
+        values[wanted] = {
+            "score": float(best["score"]),
+            "row": str(best["model"]),
+            "setting": setting_label(points, lab, str(best["model"]), float(best["score"])),
+        }
+        evidence.append(
+            {
+                "model_id": wanted,
+                "row": str(best["model"]),
+                "score": float(best["score"]),
+                "date": pd.Timestamp(best["date"]).date().isoformat(),
+                "setting": values[wanted]["setting"],
+            }
+        )
+    return Values(values, evidence, [s.to_dict() for s in points.sources])
 
 
 def _frontier_steps(
@@ -335,46 +434,125 @@ def _event_rows(
     return frame[mask]
 
 
-def run_events(params: dict[str, Any], data: Data) -> Values:
-    as_of = _date(params["as_of"], "as_of")
-    frame = data.events()
-    rows = _event_rows(
-        frame, params.get("where", {}), params.get("text", []), params.get("any_text", [])
-    )
+def _window(rows: pd.DataFrame, params: dict[str, Any], as_of: dt.date) -> pd.DataFrame:
     dates = pd.to_datetime(rows["event_date"])
     keep = dates <= pd.Timestamp(as_of)
     if "since" in params:
         keep &= dates >= pd.Timestamp(_date(params["since"], "since"))
     if "until" in params:
         keep &= dates <= pd.Timestamp(_date(params["until"], "until"))
-    rows = rows[keep].sort_values("event_date")
-    statuses = sorted(set(rows["status"])) if len(rows) else []
-    values = {
-        "count": len(rows),
-        "confirmed": int((rows["status"] == "confirmed").sum()) if len(rows) else 0,
-        "statuses": statuses,
-    }
-    evidence = [
+    return rows[keep].sort_values("event_date")
+
+
+def _event_evidence(rows: pd.DataFrame, role: str) -> list[dict[str, Any]]:
+    return [
         {
             "event_id": r["event_id"],
             "date": pd.Timestamp(r["event_date"]).date().isoformat(),
             "title": r["title"],
             "status": r["status"],
+            "role": role,
             "source_url": r["source_url"],
         }
         for r in rows.to_dict(orient="records")
     ]
-    return Values({None: values}, evidence, [data.table_source("events", rows).to_dict()])
+
+
+def run_events(params: dict[str, Any], data: Data) -> Values:
+    """Matching events by status. ``count`` excludes denials; ``confirmed`` counts confirmed
+    rows only (what an event claim needs to be supported); ``denied`` counts denials that
+    match the claim's words whatever their event type, so they are shown beside the reports.
+    """
+    as_of = _date(params["as_of"], "as_of")
+    frame = data.events()
+    text, any_text = params.get("text", []), params.get("any_text", [])
+    rows = _window(_event_rows(frame, params.get("where", {}), text, any_text), params, as_of)
+    rows = rows[rows["status"] != "denied"]
+    denials = _window(
+        _event_rows(frame, {"status": "denied"}, text, any_text)
+        if text or any_text
+        else frame.iloc[0:0],
+        params,
+        as_of,
+    )
+    confirmed = int((rows["status"] == "confirmed").sum()) if len(rows) else 0
+    values = {
+        "count": len(rows),
+        "confirmed": confirmed,
+        "reported": len(rows) - confirmed,
+        "denied": len(denials),
+        "statuses": sorted(set(rows["status"])) if len(rows) else [],
+    }
+    evidence = _event_evidence(rows, "match") + _event_evidence(denials, "denial")
+    notes = [
+        f"denied: {r['title']} ({r['date']}, {r['source_url']})"
+        for r in _event_evidence(denials, "denial")
+    ]
+    return Values(
+        {None: values},
+        evidence,
+        [data.table_source("events", pd.concat([rows, denials])).to_dict()],
+        notes,
+    )
 
 
 def run_compute_share(params: dict[str, Any], data: Data) -> Values:
+    """Compute by country under both Epoch filters (the default standard rows and all rows:
+    ``*_all_rows``), and each country's newest dated cluster row (``last_dated_row``), so a
+    reader sees how much the filter and the data's coverage move the comparison."""
     from airace.service.economics import compute_share
 
-    result = compute_share(data, as_of=_date(params["as_of"], "as_of"))
+    as_of = _date(params["as_of"], "as_of")
+    result = compute_share(data, as_of=as_of, all_rows=bool(params.get("all_rows", False)))
+    other = compute_share(data, as_of=as_of, all_rows=not params.get("all_rows", False))
+    suffix = "_standard" if params.get("all_rows") else "_all_rows"
     values: dict[str | None, dict[str, Any]] = {None: result.extra["info"]}
     for rec in result.records:
-        values[rec["country"]] = rec
-    return Values(values, result.records, _srcs(result))
+        values[rec["country"]] = dict(rec)
+    for rec in other.records:
+        entry = values.setdefault(rec["country"], {})
+        entry[f"h100_equivalents{suffix}"] = rec.get("h100_equivalents")
+        entry[f"share{suffix}"] = rec.get("share")
+    notes = []
+    last = _last_dated_rows(data, as_of)
+    for country, day in last.items():
+        if country in values:
+            values[country]["last_dated_row"] = day
+    for country in ("US", "CN"):
+        if country in values:
+            v = values[country]
+            shares = {"standard": v.get("share"), "all rows": v.get("share" + suffix)}
+            if params.get("all_rows"):
+                shares = {"standard": v.get("share" + suffix), "all rows": v.get("share")}
+            notes.append(
+                f"{country}: share {_pct(shares['standard'])} with Epoch's standard rows, "
+                f"{_pct(shares['all rows'])} with all rows; newest dated row "
+                f"{v.get('last_dated_row')}"
+            )
+    return Values(values, result.records, _srcs(result), notes)
+
+
+def _pct(value: Any) -> str:
+    return f"{100 * value:.1f}%" if isinstance(value, (int, float)) else "n/a"
+
+
+def _last_dated_rows(data: Data, as_of: dt.date) -> dict[str, str]:
+    """Each country's newest first-operational date on or before ``as_of``."""
+    from airace.schema.cells import as_list
+
+    rows = data.snapshot("epoch-clusters").rows
+    if "first_operational_date" not in rows or "countries" not in rows:
+        return {}
+    dates = pd.to_datetime(rows["first_operational_date"], errors="coerce")
+    out: dict[str, str] = {}
+    for cell, day in zip(rows["countries"], dates, strict=True):
+        if pd.isna(day) or day > pd.Timestamp(as_of):
+            continue
+        for country in as_list(cell):
+            text = day.date().isoformat()
+            if text > out.get(country, ""):
+                out[country] = text
+    return out
 
 
 def run_classify(params: dict[str, Any], data: Data) -> Values:
@@ -383,6 +561,20 @@ def run_classify(params: dict[str, Any], data: Data) -> Values:
     result = classify(data, chip_id=params["chip"])
     rec = result.record
     return Values({None: rec}, [], [*_srcs(result), {"source_url": rec["rule_source"]}])
+
+
+def run_efficiency(params: dict[str, Any], data: Data) -> Values:
+    from airace.service.compute_efficiency import efficiency_values
+
+    return Values(**efficiency_values(params, data))
+
+
+def run_scenario(params: dict[str, Any], data: Data) -> Values:
+    """A compute-supply scenario's named-event probabilities (see docs/scenarios.md)."""
+    from airace.service.scenarios import check_values
+
+    values, evidence, sources = check_values(params, data)
+    return Values(values, evidence, sources)
 
 
 RUNNERS: dict[str, Callable[[dict[str, Any], Data], Values]] = {
@@ -394,7 +586,10 @@ RUNNERS: dict[str, Callable[[dict[str, Any], Data], Values]] = {
     "releases": run_releases,
     "events": run_events,
     "compute_share": run_compute_share,
+    "model_scores": run_model_scores,
     "classify": run_classify,
+    "efficiency": run_efficiency,
+    "scenario": run_scenario,
 }
 
 
@@ -433,15 +628,40 @@ def evaluate_reading(
             )
         raise
     checks = [V.check_expectation(result.values, e) for e in expectations]
+    status = V.reading_status(checks)
+    notes = list(result.notes)
+    if claim.check.analysis == "events" and status == "holds":
+        status, checks, note = _confirmed_only(result.values, expectations, checks)
+        notes += note
     return V.ReadingOutcome(
         reading.label,
         params,
-        V.reading_status(checks),
+        status,
         checks,
         _figures(checks),
         result.evidence,
         result.sources,
+        notes=notes,
     )
+
+
+def _confirmed_only(
+    values: dict[str | None, dict[str, Any]],
+    expectations: list[Any],
+    checks: list[V.ExpectationResult],
+) -> tuple[str, list[V.ExpectationResult], list[str]]:
+    """An event reading holds only on confirmed rows; on reported rows alone it is
+    ``reported`` (the verdict 'reported, unconfirmed')."""
+    top = values.get(None, {})
+    confirmed = {**values, None: {**top, "count": top.get("confirmed", 0)}}
+    again = [V.check_expectation(confirmed, e) for e in expectations]
+    if V.reading_status(again) == "holds":
+        return "holds", checks, []
+    note = (
+        f"{top.get('count', 0)} matching row(s), {top.get('confirmed', 0)} confirmed: "
+        "the evidence is reported, not confirmed"
+    )
+    return "reported", checks, [note]
 
 
 NEEDED = {"compute_share": "epoch-clusters", "gap:epoch-eci": "epoch-eci"}
@@ -488,7 +708,12 @@ def evaluate_claim(claim: Claim, document: str, data: Data, as_of: dt.date) -> V
     figures = {o.label: o.figures for o in outcomes} if len(outcomes) > 1 else (outcomes[0].figures)
     evidence = [dict(e, reading=o.label) for o in outcomes for e in o.evidence]
     sources = _dedupe_sources([s for o in outcomes for s in o.sources])
-    return Verdict(claim, document, verdict, reason, figures, outcomes, evidence, sources)
+    notes = list(dict.fromkeys(n for o in outcomes for n in o.notes))
+    if notes:
+        reason = f"{reason} [{'; '.join(notes)}]"
+    return Verdict(
+        claim, document, verdict, reason, figures, outcomes, evidence, sources, notes=notes
+    )
 
 
 def _evaluate_prediction(claim: Claim, document: str, data: Data, as_of: dt.date) -> Verdict:
@@ -508,9 +733,12 @@ def _evaluate_prediction(claim: Claim, document: str, data: Data, as_of: dt.date
     for row in rows.to_dict(orient="records"):
         row[date_field] = pd.Timestamp(row[date_field]).date()
         records.append(row)
+    covered, basis = _coverage(data, frame, date_field, res.where, table)
     outcome = V.resolve(
-        records, date_field, res.not_before or claim.made_on, claim.resolve_by, as_of
+        records, date_field, res.not_before or claim.made_on, claim.resolve_by, as_of, covered
     )
+    if outcome.verdict == V.INSUFFICIENT:
+        outcome.reason = f"{outcome.reason} ({basis})"
     shown = [r for r in (outcome.resolving_row, outcome.late_row) if r]
     evidence = [
         {
@@ -521,13 +749,16 @@ def _evaluate_prediction(claim: Claim, document: str, data: Data, as_of: dt.date
         }
         for r in shown
     ]
+    probability, probability_basis = _prediction_probability(claim, data)
     figures = {
         "made_on": claim.made_on.isoformat(),
         "resolve_by": claim.resolve_by.isoformat(),
-        "probability": claim.probability,
+        "probability": probability,
+        "probability_basis": probability_basis,
         "resolved_on": (
             outcome.resolving_row[date_field].isoformat() if outcome.resolving_row else None
         ),
+        "covered_through": covered.isoformat() if covered else None,
     }
     sources = _dedupe_sources(
         [
@@ -548,8 +779,82 @@ def _evaluate_prediction(claim: Claim, document: str, data: Data, as_of: dt.date
     )
 
 
+def _coverage(
+    data: Data, frame: pd.DataFrame, date_field: str, where: dict[str, Any], table: str
+) -> tuple[dt.date | None, str]:
+    """The last date a table is known to cover for a prediction, and how that is known.
+
+    The curated ``coverage`` table, when present, says how far each table is complete per
+    lab, country or ``all``; the most specific row for the prediction's lab (``org_id`` in
+    ``where``) wins. Without one, coverage is the newest dated row (of the lab, else of the
+    table). After that date an absent row is no evidence that nothing happened.
+    """
+    lab = where.get("org_id") if isinstance(where.get("org_id"), str) else None
+    declared = _declared_coverage(data, table, lab)
+    if declared is not None:
+        return declared
+    rows = frame
+    scope = table
+    if lab is not None and "org_id" in frame.columns:
+        rows = frame[frame["org_id"] == lab]
+        scope = f"{table} for {lab}"
+    dates = pd.to_datetime(rows[date_field]).dropna() if len(rows) else pd.Series([])
+    if not len(dates):
+        return None, f"no dated rows in {scope}"
+    last = pd.Timestamp(dates.max()).date()
+    return last, f"coverage: the newest row of {scope} is dated {last}"
+
+
+def _declared_coverage(data: Data, table: str, lab: str | None) -> tuple[dt.date, str] | None:
+    try:
+        cov = data.table("coverage")
+    except Exception:  # no coverage table in this catalog or test provider: fall back
+        return None
+    if not len(cov) or "table" not in cov.columns:
+        return None
+    rows = cov[cov["table"] == table]
+    country = None
+    if lab is not None:
+        orgs = data.orgs()
+        match = orgs[orgs["org_id"] == lab]["country"]
+        country = str(match.iloc[0]) if len(match) else None
+    for scope in (lab, country, "all"):
+        hit = rows[rows["scope"] == scope] if scope is not None else rows.iloc[0:0]
+        if len(hit):
+            row = hit.iloc[0]
+            day = pd.Timestamp(row["complete_through_date"]).date()
+            return day, (
+                f"coverage: {table} is complete through {day} for {scope} ({row['source_url']})"
+            )
+    return None
+
+
 def check_ledger(ledger: Ledger, data: Data, as_of: dt.date) -> list[Verdict]:
     return [evaluate_claim(c, ledger.document.id, data, as_of) for c in ledger.claims]
+
+
+def _prediction_probability(claim: Claim, data: Data) -> tuple[float | None, str | None]:
+    """The stated probability, or the one a scenario gives the claim's named event."""
+    if claim.probability is not None:
+        return claim.probability, "stated"
+    source = claim.probability_from
+    if source is None:
+        return None, None
+    from airace.service.scenarios import event_probability
+
+    rec = event_probability(
+        data, scenario=source.scenario, event=source.event, paths=source.paths, seed=source.seed
+    )
+    return (
+        float(rec["probability"]),
+        f"scenario {source.scenario}, event {source.event}, {source.paths} paths, seed "
+        f"{source.seed} (Monte-Carlo s.e. {float(rec['mc_se']):.4f})",
+    )
+
+
+def _probability(v: Verdict) -> float | None:
+    value = v.figures.get("probability") if isinstance(v.figures, dict) else None
+    return None if value is None else float(value)
 
 
 def score(ledgers: list[Ledger], verdicts: list[Verdict]) -> list[dict[str, Any]]:
@@ -567,11 +872,11 @@ def score(ledgers: list[Ledger], verdicts: list[Verdict]) -> list[dict[str, Any]
         for name, items in sorted(groups.items()):
             resolved = [v for v in items if v.verdict in (V.RESOLVED_TRUE, V.RESOLVED_FALSE)]
             with_p = [
-                (v.claim.probability, v.verdict == V.RESOLVED_TRUE)
+                (_probability(v), v.verdict == V.RESOLVED_TRUE)
                 for v in resolved
-                if v.claim.probability is not None
+                if _probability(v) is not None
             ]
-            without = [v for v in resolved if v.claim.probability is None]
+            without = [v for v in resolved if _probability(v) is None]
             rows.append(
                 {
                     "level": level,
@@ -579,7 +884,7 @@ def score(ledgers: list[Ledger], verdicts: list[Verdict]) -> list[dict[str, Any]
                     "predictions": len(items),
                     "resolved": len(resolved),
                     "pending": sum(v.verdict == V.PENDING for v in items),
-                    "brier_score": V.brier([(float(p), y) for p, y in with_p]),
+                    "brier_score": V.brier([(float(p), y) for p, y in with_p if p is not None]),
                     "scored_with_probability": len(with_p),
                     "hits_without_probability": sum(v.verdict == V.RESOLVED_TRUE for v in without),
                     "misses_without_probability": sum(
@@ -618,6 +923,7 @@ def verdict_record(v: Verdict) -> dict[str, Any]:
         "verdict": v.verdict,
         "figures": jsonable(v.figures),
         "reason": v.reason,
+        "notes": list(v.notes),
         "readings": [
             {
                 "label": o.label,
@@ -641,6 +947,8 @@ def check(data: Data, *, ledgers: Sequence[Path] = (), as_of: dt.date | None = N
     """One verdict per claim of the ledgers (the bundled ones by default)."""
     date = as_of or dt.date.today()
     loaded = load_ledgers(ledgers)
+    for lg in loaded:
+        check_ledger_refs(lg, data)
     verdicts = [v for lg in loaded for v in check_ledger(lg, data, date)]
     counts: dict[str, int] = {}
     for v in verdicts:
@@ -661,6 +969,8 @@ def explain(
     from airace.errors import suggest
 
     loaded = load_ledgers(ledgers)
+    for lg in loaded:
+        check_ledger_refs(lg, data)
     found = [(lg, c) for lg in loaded for c in lg.claims if c.id == claim_id]
     if not found:
         known = [c.id for lg in loaded for c in lg.claims]
@@ -683,6 +993,8 @@ def score_ledgers(
     """Forecasting scores per document and per author."""
     date = as_of or dt.date.today()
     loaded = load_ledgers(ledgers)
+    for lg in loaded:
+        check_ledger_refs(lg, data)
     verdicts = [v for lg in loaded for v in check_ledger(lg, data, date)]
     return Result(
         "claims-score", score(loaded, verdicts), _table_sources(data), params={"as_of": date}

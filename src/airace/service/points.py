@@ -7,6 +7,7 @@ and licences of every row used.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
     from airace.service.data import CatalogData
 
 GROUP_KINDS = ("country", "lab", "access")
+# Curated scores carry their evaluation setting; imported sources have none (None).
+SETTING_COLUMNS = ("setting", "setting_tools", "setting_attempts", "setting_effort")
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,9 @@ class Points:
     source: str
     sources: list[Source] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Imported snapshots: the newest date their data is known to describe, and how known.
+    data_through: dt.date | None = None
+    data_date_basis: str = ""
 
 
 def parse_groups(text: str) -> Groups:
@@ -147,9 +153,12 @@ def _assign(
                         "date": row.date,
                         "score": row.score,
                         "compute": row.compute,
+                        **{c: getattr(row, c, None) for c in SETTING_COLUMNS},
                     }
                 )
-    frame = pd.DataFrame.from_records(out, columns=["model", "group", "date", "score", "compute"])
+    frame = pd.DataFrame.from_records(
+        out, columns=["model", "group", "date", "score", "compute", *SETTING_COLUMNS]
+    )
     return frame, notes
 
 
@@ -166,10 +175,11 @@ def load_points(
     cat = data.catalog
     source = source or default_source(cat, metric)
     scored = registry.with_role("scores")
+    through: tuple[dt.date | None, str] = (None, "")
     if source == "curated":
         rows, sources = _curated(data, metric, evaluator)
     elif source in scored:
-        rows, sources = _imported(cat, metric, source, snapshot)
+        rows, sources, through = _imported(cat, metric, source, snapshot)
     else:
         raise AiraceError(f"unknown score source {source!r}; sources: curated, {', '.join(scored)}")
     undated = int(rows["date"].isna().sum())
@@ -183,7 +193,7 @@ def load_points(
             f"{undated} rows without a release date (not matched to a curated "
             "release) were left out"
         )
-    return Points(frame, metric, source, sources, notes)
+    return Points(frame, metric, source, sources, notes, *through)
 
 
 def _check_group_names(groups: Groups, rows: pd.DataFrame) -> None:
@@ -213,7 +223,8 @@ def _curated(data: CatalogData, metric: str, evaluator: str) -> tuple[pd.DataFra
     frame = data.catalog.query(
         "SELECT s.model_id AS model, r.release_date AS date, s.score, "
         "r.training_compute_flop AS compute, [o.country] AS countries, [r.org_id] AS org_ids, "
-        "r.is_open_weights AS access, s.source_url, s.evaluator, s.setting "
+        "r.is_open_weights AS access, s.source_url, s.evaluator, s.setting, "
+        "s.setting_tools, s.setting_attempts, s.setting_effort "
         "FROM scores s JOIN releases r USING (model_id) JOIN orgs o ON o.org_id = r.org_id "
         f"WHERE s.benchmark_id = ? {where}",
         [metric],
@@ -221,16 +232,29 @@ def _curated(data: CatalogData, metric: str, evaluator: str) -> tuple[pd.DataFra
     return frame, [data.table_source("scores", frame)]
 
 
+def _data_date(meta: dict[str, Any], frame: pd.DataFrame) -> tuple[dt.date | None, str]:
+    """The newest date a snapshot's scores describe: its evaluation dates, else its recorded
+    data range, else the day it was accessed (an upper bound only)."""
+    if "evaluated_date" in frame and frame["evaluated_date"].notna().any():
+        return pd.Timestamp(frame["evaluated_date"].max()).date(), "newest evaluation date"
+    for key, basis in (("max_date", "newest dated row"), ("accessed_date", "accessed on")):
+        value = meta.get(key)
+        if value is not None and not pd.isna(value):
+            return pd.Timestamp(value).date(), basis
+    return None, ""
+
+
 def _imported(
     cat: Catalog, metric: str, source: str, snapshot: str | None
-) -> tuple[pd.DataFrame, list[Source]]:
+) -> tuple[pd.DataFrame, list[Source], tuple[dt.date | None, str]]:
     from airace.service.snapshots import resolve_snapshot, snapshot_meta, snapshot_source
 
     if snapshot is None:
         found = (
             cat.rows(
                 "SELECT e.snapshot_id FROM ext_scores e JOIN snapshots s USING (snapshot_id) "
-                "WHERE e.source = ? AND e.metric = ? ORDER BY s.imported_at DESC LIMIT 1",
+                "WHERE e.source = ? AND e.metric = ? "
+                "ORDER BY s.max_date DESC NULLS LAST, s.imported_at DESC, s.snapshot_id LIMIT 1",
                 [source, metric],
             )
             if cat.has_table("ext_scores")
@@ -263,4 +287,4 @@ def _imported(
     if source == "lmarena-history" and frame["evaluated_date"].notna().any():
         latest = frame["evaluated_date"].max()
         frame = frame[frame["evaluated_date"] == latest]
-    return frame, [snapshot_source(meta, rows=len(frame))]
+    return frame, [snapshot_source(meta, rows=len(frame))], _data_date(meta, frame)

@@ -68,7 +68,9 @@ def list_snapshots(catalog: Catalog | None = None) -> list[dict[str, Any]]:
 
 
 def resolve_snapshot(cat: Catalog, source: str, snapshot: str | None = None) -> str:
-    """The snapshot id to use for a source: the given one, else the newest import."""
+    """The snapshot id to use for a source: the given one, else the one with the newest data
+    (its latest date; then the latest import), so an older file imported later never
+    replaces a newer one."""
     registry.source(source)
     if not cat.has_table("snapshots"):
         raise AiraceError(
@@ -81,9 +83,10 @@ def resolve_snapshot(cat: Catalog, source: str, snapshot: str | None = None) -> 
         if row[0][0] != source:
             raise AiraceError(f"snapshot {snapshot} is a {row[0][0]} snapshot, not {source}")
         return snapshot
+    from airace.importers.run import NEWEST_FIRST
+
     row = cat.rows(
-        "SELECT snapshot_id FROM snapshots WHERE variant = ? "
-        "ORDER BY imported_at DESC, snapshot_id LIMIT 1",
+        f"SELECT snapshot_id FROM snapshots WHERE variant = ? ORDER BY {NEWEST_FIRST} LIMIT 1",
         [source],
     )
     if not row:

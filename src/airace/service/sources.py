@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from airace.service.context import get_catalog
-from airace.service.result import Result
+from airace.service.result import Result, Source
 from airace.service.snapshots import list_snapshots, snapshot_source, unmatched_names
 
 
@@ -35,11 +35,14 @@ def import_file(
     variant: str | None = None,
     accessed: dt.date | None = None,
     url: str | None = None,
+    force: bool = False,
 ) -> Result:
     """Import an upstream file as a snapshot (identical files are imported once)."""
     from airace.importers.run import import_path
 
-    res = import_path(get_catalog(), kind, path, variant=variant, accessed=accessed, url=url)
+    res = import_path(
+        get_catalog(), kind, path, variant=variant, accessed=accessed, url=url, force=force
+    )
     record = {
         "snapshot_id": res.snapshot_id,
         "kind": res.kind,
@@ -52,8 +55,20 @@ def import_file(
         "unmatched": [{"kind": k, "name": n, "rows": c} for k, n, c in res.unmatched],
     }
     return Result(
-        "import", [record], params={"kind": kind, "path": str(path)}, caveats=list(res.notes)
+        "import",
+        [record],
+        _snapshot_sources([res.snapshot_id]),
+        params={"kind": kind, "path": str(path)},
+        caveats=list(res.notes),
     )
+
+
+def _snapshot_sources(ids: list[str | None]) -> list[Source]:
+    """The sidecar of each snapshot named (the ones an import or update produced)."""
+    from airace.service.snapshots import snapshot_meta
+
+    catalog = get_catalog()
+    return [snapshot_source(snapshot_meta(catalog, sid)) for sid in dict.fromkeys(ids) if sid]
 
 
 def update(
@@ -63,10 +78,13 @@ def update(
     retries: int = 3,
     backoff: float = 1.0,
     timeout: float = 60.0,
+    deadline: float = 900.0,
+    max_bytes: int | None = None,
     force: bool = False,
     report: Callable[[str], None] | None = None,
 ) -> Result:
     """Download the newest upstream files and import them."""
+    from airace.importers.spec import MAX_INPUT_BYTES
     from airace.importers.update import update as run
 
     outcomes = run(
@@ -76,6 +94,8 @@ def update(
         retries=retries,
         backoff=backoff,
         timeout=timeout,
+        deadline=deadline,
+        max_bytes=max_bytes or MAX_INPUT_BYTES,
         force=force,
         report=report,
     )
@@ -89,4 +109,9 @@ def update(
         }
         for o in outcomes
     ]
-    return Result("update", records, params={"kinds": kinds or [], "base_url": base_url})
+    return Result(
+        "update",
+        records,
+        _snapshot_sources([r["snapshot_id"] for r in records if r["status"] != "failed"]),
+        params={"kinds": kinds or [], "base_url": base_url},
+    )
