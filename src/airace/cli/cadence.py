@@ -139,7 +139,8 @@ def _tables(result: Result, show_sources: bool) -> str:
                 "count": rec["count"],
                 "median interval (days)": rec["median_interval_days"],
                 "days since last": rec["days_since_last"],
-                "launches counted": "; ".join(launches),
+                "launches counted": "; ".join(launches)
+                or (f"none; {rec['last_before_window']}" if "last_before_window" in rec else ""),
             }
         )
     parts.append(render(detail, "table", title=f"Launches counted, {span}"))

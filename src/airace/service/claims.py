@@ -140,12 +140,12 @@ def run_cadence(params: dict[str, Any], data: Data) -> Values:
             )
     start: dt.date = result.params["since"]
     notes: list[str] = []
-    per_lab = cadence(data, by="lab", **common).records if by == "country" else result.records
+    lab_result = cadence(data, by="lab", **common) if by == "country" else result
+    per_lab = lab_result.records
     for rec in per_lab:
         if rec["count"] == 0:
-            note = _last_before(data, rec["org_id"], rule, start)
-            values.setdefault(rec["org_id"], {})["last_before_window"] = note
-            notes.append(f"{rec['org_id']}: 0 under {rule} since {start}; {note}")
+            values.setdefault(rec["org_id"], {})["last_before_window"] = rec["last_before_window"]
+    notes += [c for c in lab_result.caveats if " since " in c and "; " in c]
     if by == "country":
         _per_lab_rates(values, per_lab, rows)
     values[None] = {
@@ -177,19 +177,6 @@ def _per_lab_rates(
             mean_per_lab=round(statistics.fmean(counts.values()), 3),
             median_per_lab=float(statistics.median(counts.values())),
         )
-
-
-def _last_before(data: Data, lab: str, rule: str, start: dt.date) -> str:
-    """The lab's last launch counted by ``rule`` before ``start`` (for a zero count)."""
-    from airace.service.launches import cadence
-
-    before = start - dt.timedelta(days=1)
-    prior = cadence(data, as_of=before, since=dt.date(1990, 1, 1), labs=[lab], rule=rule).records
-    if not prior or not prior[0]["model_ids"]:
-        return "no earlier launch counted"
-    mid, day = prior[0]["model_ids"][-1], prior[0]["release_dates"][-1]
-    gap = (start - _date(day, "date")).days
-    return f"last counted launch before the window: {mid} on {day} ({gap} days before it)"
 
 
 def _gap_args(params: dict[str, Any]) -> dict[str, Any]:
@@ -504,55 +491,11 @@ def run_compute_share(params: dict[str, Any], data: Data) -> Values:
 
     as_of = _date(params["as_of"], "as_of")
     result = compute_share(data, as_of=as_of, all_rows=bool(params.get("all_rows", False)))
-    other = compute_share(data, as_of=as_of, all_rows=not params.get("all_rows", False))
-    suffix = "_standard" if params.get("all_rows") else "_all_rows"
     values: dict[str | None, dict[str, Any]] = {None: result.extra["info"]}
     for rec in result.records:
         values[rec["country"]] = dict(rec)
-    for rec in other.records:
-        entry = values.setdefault(rec["country"], {})
-        entry[f"h100_equivalents{suffix}"] = rec.get("h100_equivalents")
-        entry[f"share{suffix}"] = rec.get("share")
-    notes = []
-    last = _last_dated_rows(data, as_of)
-    for country, day in last.items():
-        if country in values:
-            values[country]["last_dated_row"] = day
-    for country in ("US", "CN"):
-        if country in values:
-            v = values[country]
-            shares = {"standard": v.get("share"), "all rows": v.get("share" + suffix)}
-            if params.get("all_rows"):
-                shares = {"standard": v.get("share" + suffix), "all rows": v.get("share")}
-            notes.append(
-                f"{country}: share {_pct(shares['standard'])} with Epoch's standard rows, "
-                f"{_pct(shares['all rows'])} with all rows; newest dated row "
-                f"{v.get('last_dated_row')}"
-            )
+    notes = [c for c in result.caveats if c.startswith(("US:", "CN:"))]
     return Values(values, result.records, _srcs(result), notes)
-
-
-def _pct(value: Any) -> str:
-    return f"{100 * value:.1f}%" if isinstance(value, (int, float)) else "n/a"
-
-
-def _last_dated_rows(data: Data, as_of: dt.date) -> dict[str, str]:
-    """Each country's newest first-operational date on or before ``as_of``."""
-    from airace.schema.cells import as_list
-
-    rows = data.snapshot("epoch-clusters").rows
-    if "first_operational_date" not in rows or "countries" not in rows:
-        return {}
-    dates = pd.to_datetime(rows["first_operational_date"], errors="coerce")
-    out: dict[str, str] = {}
-    for cell, day in zip(rows["countries"], dates, strict=True):
-        if pd.isna(day) or day > pd.Timestamp(as_of):
-            continue
-        for country in as_list(cell):
-            text = day.date().isoformat()
-            if text > out.get(country, ""):
-                out[country] = text
-    return out
 
 
 def run_classify(params: dict[str, Any], data: Data) -> Values:

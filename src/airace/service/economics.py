@@ -108,10 +108,39 @@ def compute_share(
     snap = data.snapshot(source, snapshot)
     date = as_of or dt.date.fromisoformat(str(snap.meta["max_date"])[:10])
     table, info = run(snap.rows, date, standard_only=not all_rows, include_undated=include_undated)
+    # The other Epoch filter and each country's newest dated row, side by side: how much the
+    # filter and the data's coverage move the comparison (China's rows are sparse and coarse).
+    other, _ = run(snap.rows, date, standard_only=all_rows, include_undated=include_undated)
+    suffix = "_standard" if all_rows else "_all_rows"
+    by_country = {str(r["country"]): r for r in other.to_dict(orient="records")}
+    last = last_dated_rows(snap.rows, date)
+    records = []
+    for rec in table.to_dict(orient="records"):
+        twin = by_country.get(str(rec["country"]), {})
+        records.append(
+            {
+                **rec,
+                f"h100_equivalents{suffix}": twin.get("h100_equivalents"),
+                f"share{suffix}": twin.get("share"),
+                "last_dated_row": last.get(str(rec["country"])),
+            }
+        )
     summary: dict[str, Any] = {k: v for k, v in info.items() if k != "caveats"}
+    caveats = list(info["caveats"])
+    for country in ("US", "CN"):
+        rec = next((r for r in records if r["country"] == country), None)
+        if rec is not None:
+            standard, every = (rec["share"], rec[f"share{suffix}"])
+            if all_rows:
+                standard, every = every, standard
+            caveats.append(
+                f"{country}: share {_pct(standard)} with Epoch's standard rows, "
+                f"{_pct(every)} with all rows; newest dated row "
+                f"{rec['last_dated_row']}"
+            )
     return Result(
         "compute-share",
-        table.to_dict(orient="records"),
+        records,
         [snap.source],
         params={
             "source": source,
@@ -120,7 +149,31 @@ def compute_share(
             "all_rows": all_rows,
             "include_undated": include_undated,
         },
-        caveats=list(info["caveats"]),
+        caveats=caveats,
         summary=summary,
         extra={"info": info},
     )
+
+
+def _pct(value: Any) -> str:
+    return f"{100 * value:.1f}%" if isinstance(value, (int, float)) else "n/a"
+
+
+def last_dated_rows(rows: Any, as_of: dt.date) -> dict[str, str]:
+    """Each country's newest first-operational date on or before ``as_of``."""
+    import pandas as pd
+
+    from airace.schema.cells import as_list
+
+    if "first_operational_date" not in rows or "countries" not in rows:
+        return {}
+    dates = pd.to_datetime(rows["first_operational_date"], errors="coerce")
+    out: dict[str, str] = {}
+    for cell, day in zip(rows["countries"], dates, strict=True):
+        if pd.isna(day) or day > pd.Timestamp(as_of):
+            continue
+        for country in as_list(cell):
+            text = day.date().isoformat()
+            if text > out.get(country, ""):
+                out[country] = text
+    return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from airace.errors import AiraceError, suggest
 from airace.importers import registry
@@ -283,6 +283,8 @@ def cadence(
                 "source": source,
             }
         )
+    if by == "lab":
+        caveats += _zero_count_notes(data, records, chosen, start, source, snapshot)
     if source == CURATED:
         in_window = frame[
             (frame["release_date"] >= str(start)) & (frame["release_date"] <= str(end))
@@ -306,6 +308,49 @@ def cadence(
         caveats=caveats,
         extra={"rows": rows, "key": key},
     )
+
+
+def last_before(
+    data: Data,
+    lab: str,
+    rule: CountingRule,
+    start: dt.date,
+    source: str = CURATED,
+    snapshot: str | None = None,
+) -> str:
+    """The lab's last launch counted by ``rule`` before ``start`` (to explain a zero)."""
+    from airace.analysis.cadence import cadence as count
+
+    frame, _ = release_frame(data, source, snapshot)
+    frame = frame[frame["org_id"] == lab]
+    before = start - dt.timedelta(days=1)
+    prior = count(frame, [rule], since=dt.date(1990, 1, 1), as_of=before, groups=[lab])
+    ids = prior["model_ids"].iloc[0] if len(prior) else []
+    if len(ids) == 0:
+        return "no earlier launch counted"
+    mid, day = ids[-1], prior["release_dates"].iloc[0][-1]
+    gap = (start - dt.date.fromisoformat(str(day)[:10])).days
+    return f"last counted launch before the window: {mid} on {day} ({gap} days before it)"
+
+
+def _zero_count_notes(
+    data: Data,
+    records: list[dict[str, Any]],
+    rules: Sequence[CountingRule],
+    start: dt.date,
+    source: str,
+    snapshot: str | None,
+) -> list[str]:
+    """For each lab with no launch under a rule, its last counted launch before the window
+    (also set as the record's ``last_before_window``): a zero may be a matter of days."""
+    by_name = {r.name: r for r in rules}
+    notes = []
+    for rec in records:
+        if rec["count"] == 0:
+            note = last_before(data, rec["org_id"], by_name[rec["rule"]], start, source, snapshot)
+            rec["last_before_window"] = note
+            notes.append(f"{rec['org_id']}: 0 under {rec['rule']} since {start}; {note}")
+    return notes
 
 
 def compare_dates(
