@@ -91,11 +91,66 @@ async def load(base: str, path: str, clients: int, seconds: float) -> dict[str, 
     }
 
 
+# wrk's Lua hook: one line with requests, non-2xx/3xx responses, p50/p95/p99 (ms), seconds.
+WRK_REPORT = """
+done = function(summary, latency, requests)
+  io.write(string.format("AIRACE %d %d %.3f %.3f %.3f %.3f\\n", summary.requests,
+    summary.errors.status + summary.errors.timeout, latency:percentile(50) / 1000,
+    latency:percentile(95) / 1000, latency:percentile(99) / 1000, summary.duration / 1e6))
+end
+"""
+
+
+def load_wrk(base: str, path: str, clients: int, seconds: float) -> dict[str, float]:
+    """The same load from wrk (a C client), so the client's own CPU does not dominate."""
+    import shutil
+
+    import httpx
+
+    wrk = shutil.which("wrk")
+    assert wrk is not None
+    httpx.get(base + path, timeout=60)  # fill the cache, as the httpx client does
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_REPORT)
+    try:
+        out = subprocess.run(
+            [wrk, "-t2", f"-c{clients}", f"-d{seconds:g}s", "-s", script.name, base + path],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=seconds + 60,
+        ).stdout
+    finally:
+        os.unlink(script.name)
+    line = next(x for x in out.splitlines() if x.startswith("AIRACE "))
+    requests, errors, p50, p95, p99, duration = (float(v) for v in line.split()[1:])
+    return {
+        "requests": requests,
+        "errors": errors,
+        "rps": requests / duration,
+        "p50": p50,
+        "p95": p95,
+        "p99": p99,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument(
+        "--client",
+        choices=("auto", "wrk", "httpx"),
+        default="auto",
+        help="load generator: wrk (C, Debian package) when installed, else "
+        "httpx (Python; its own CPU use inflates the latencies)",
+    )
     args = parser.parse_args()
+    import shutil
+
+    client = args.client
+    if client == "auto":
+        client = "wrk" if shutil.which("wrk") else "httpx"
     with tempfile.TemporaryDirectory(prefix="airace-bench-web-") as home:
         env = {**os.environ, "AIRACE_HOME": home}
         env.pop("AIRACE_CATALOG", None)
@@ -108,7 +163,9 @@ def main() -> None:
         )
         proc, base = start(env)
         try:
-            print(f"server {base}, {args.clients} clients, {args.seconds:g} s per endpoint")
+            print(
+                f"server {base}, {args.clients} clients ({client}), {args.seconds:g} s per endpoint"
+            )
             print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
             head = (
                 "endpoint",
@@ -122,7 +179,10 @@ def main() -> None:
             print("{:<10} {:>8} {:>8} {:>8} {:>8} {:>8} {:>17} errors".format(*head))
             for label, path in (("cached", CACHED), ("floor", FLOOR)):
                 before = cpu_seconds(proc.pid)
-                r = asyncio.run(load(base, path, args.clients, args.seconds))
+                if client == "wrk":
+                    r = load_wrk(base, path, args.clients, args.seconds)
+                else:
+                    r = asyncio.run(load(base, path, args.clients, args.seconds))
                 after = cpu_seconds(proc.pid)
                 cpu = "n/a"
                 if before is not None and after is not None and r["requests"]:

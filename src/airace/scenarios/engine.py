@@ -515,10 +515,13 @@ def run(
     until: dt.date | None = None,
     *,
     tornado: bool = True,
+    analyses: bool = True,
 ) -> ScenarioRun:
     """Simulate ``paths`` Monte-Carlo paths of the scenario from its start to ``until``.
 
     ``scenario`` may be a loaded :class:`Scenario`, a bundled name or a path to a YAML file.
+    ``analyses=False`` skips the sensitivity, tornado and backtest (a ledger check needs
+    only the quantiles and the events).
     """
     if not isinstance(scenario, Scenario):
         scenario = load(scenario)
@@ -588,11 +591,15 @@ def run(
         until=end,
         quantiles=_quantile_table(series, quarters),
         events=_events(scenario, series, quarters, paths),
-        sensitivity=_sensitivity(
-            scenario, latents, metric, result["start_totals"], quarters[-1][0]
-        ),
-        tornado=_tornado(scenario, factors, quarters, target) if tornado else pd.DataFrame(),
-        backtest=_backtest(scenario, series, quarters, latents, factors),
+        sensitivity=_sensitivity(scenario, latents, metric, result["start_totals"], quarters[-1][0])
+        if analyses
+        else pd.DataFrame(),
+        tornado=_tornado(scenario, factors, quarters, target)
+        if tornado and analyses
+        else pd.DataFrame(),
+        backtest=_backtest(scenario, series, quarters, latents, factors)
+        if analyses
+        else pd.DataFrame(),
         constraints=_constraints(result, quarters),
         parameters=parameter_table(scenario),
         chips=chip_rows[chip_rows["chip_id"].isin(used_ids)].reset_index(drop=True),

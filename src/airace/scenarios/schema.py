@@ -2,7 +2,8 @@
 
 A mistake raises :class:`AiraceError` naming the file, the parameter (as the row) and the
 field, e.g. ``scen.yaml, row parameter 'smuggled_units_per_year', field 'p95': p5 (300000)
-is above p95 (10000)``. Files are limited to 1 MB and read with ``yaml.safe_load``.
+is above p95 (10000)``. Files are limited to 1 MB and read with the bounded safe loader of
+:mod:`airace.schema.yamlfile` (no alias bombs, no duplicate keys).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from airace.scenarios.distributions import (
     Uniform,
 )
 from airace.scenarios.model import PARAMETERS, PATHWAYS, UNITS
+from airace.schema.yamlfile import load_bounded
 
 MAX_BYTES = 1_000_000
 BUNDLED_DIR = Path(__file__).resolve().parents[1] / "data" / "scenarios"
@@ -167,7 +169,11 @@ def load(name_or_path: str | Path) -> Scenario:
             f"scenario file is {size:,} bytes; the limit is {MAX_BYTES:,}", file=label
         )
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_bounded(
+            path.read_text(encoding="utf-8"),
+            label,
+            loader_class=getattr(yaml, "CSafeLoader", yaml.SafeLoader),
+        )
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""

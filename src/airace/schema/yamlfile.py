@@ -64,10 +64,15 @@ def read_yaml(path: Path) -> Any:
         raise AiraceError("malformed YAML: nested too deeply", file=label) from None
 
 
-def load_bounded(text: str, label: str, max_nodes: int = MAX_YAML_NODES) -> Any:
+def load_bounded(
+    text: str, label: str, max_nodes: int = MAX_YAML_NODES, loader_class: Any = _Loader
+) -> Any:
     """Compose the document, count its nodes as aliases expand them (memoised, so a bomb is
-    counted in microseconds), check mapping keys are unique, then construct it."""
-    loader = _Loader(text)
+    counted in microseconds), check mapping keys are unique, then construct it.
+
+    ``loader_class`` is a safe loader; the default keeps dates as text (curated files),
+    ``yaml.CSafeLoader`` reads them as dates (scenario files)."""
+    loader = loader_class(text)
     try:
         node = loader.get_single_node()
         if node is None:

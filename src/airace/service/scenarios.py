@@ -29,12 +29,19 @@ def simulate(
     seed: int = 0,
     until: dt.date | None = None,
     tornado: bool = True,
+    analyses: bool = True,
 ) -> ScenarioRun:
     """The engine's run of a bundled scenario name or a scenario file path."""
     from airace.scenarios import load, run
 
     return run(
-        load(scenario), data.table("chips"), paths=paths, seed=seed, until=until, tornado=tornado
+        load(scenario),
+        data.table("chips"),
+        paths=paths,
+        seed=seed,
+        until=until,
+        tornado=tornado,
+        analyses=analyses,
     )
 
 
@@ -89,7 +96,7 @@ def event_probability(
     """One named event's probability (with its Monte-Carlo standard error) in a scenario."""
     from airace.errors import AiraceError, suggest
 
-    res = simulate(data, scenario=scenario, paths=paths, seed=seed, tornado=False)
+    res = simulate(data, scenario=scenario, paths=paths, seed=seed, tornado=False, analyses=False)
     events = {str(r["event"]): r for r in _records(res.events)}
     if event not in events:
         raise AiraceError(
@@ -107,7 +114,14 @@ def check_values(
     the sources (the chips table and every parameter's source)."""
     paths = int(params.get("paths", 20_000))
     seed = int(params.get("seed", 0))
-    res = simulate(data, scenario=str(params["scenario"]), paths=paths, seed=seed, tornado=False)
+    res = simulate(
+        data,
+        scenario=str(params["scenario"]),
+        paths=paths,
+        seed=seed,
+        tornado=False,
+        analyses=False,
+    )
     values: dict[str | None, dict[str, Any]] = {
         None: {"scenario": res.scenario.id, "paths": paths, "seed": seed}
     }
