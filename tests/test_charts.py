@@ -261,7 +261,7 @@ def named(spec: dict[str, Any], name: str) -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def specs() -> dict[str, dict[str, Any]]:
-    return {kind: C.spec(chart) for kind, chart in sample_charts().items()}
+    return {kind: C.spec(chart, validate=True) for kind, chart in sample_charts().items()}
 
 
 def test_every_kind_has_a_sample(specs: dict[str, dict[str, Any]]) -> None:

@@ -1494,9 +1494,12 @@ def text_alternative(kind: str, data: Any, **extra: Any) -> str:
 _AUTO_NAME = re.compile(r"\b(param|view)_[0-9a-f]{16}(?:_\d+)?\b")
 
 
-def spec(chart: Any) -> dict[str, Any]:
-    """The Vega-Lite spec with data inline; auto-generated names renumbered in order."""
-    text = json.dumps(chart.to_dict(), sort_keys=False, allow_nan=False)
+def spec(chart: Any, *, validate: bool = False) -> dict[str, Any]:
+    """The Vega-Lite spec with data inline; auto-generated names renumbered in order.
+
+    Schema validation is off by default (it triples the cost and the specs come from this
+    module); the snapshot tests build every kind with ``validate=True``."""
+    text = json.dumps(chart.to_dict(validate=validate), sort_keys=False, allow_nan=False)
     names: dict[str, str] = {}
 
     def rename(match: re.Match[str]) -> str:

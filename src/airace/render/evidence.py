@@ -73,6 +73,7 @@ def _lag(data: Data, p: dict[str, Any]) -> Any:
         as_of=as_of,
         bootstrap=int(p.get("bootstrap") or 500),
         seed=int(p.get("seed") or 0),
+        sensitivity=False,
         **_gap_args(p),
     )
     series = frontier.gap_series(
@@ -233,26 +234,31 @@ def _events(data: Data, p: dict[str, Any]) -> Any:
     )
 
 
-def _scenario_run(data: Data, p: dict[str, Any]) -> Any:
+def _scenario_run(data: Data, p: dict[str, Any], analyses: bool = True) -> Any:
+    """A scenario's Result; ``analyses=False`` skips the tornado, sensitivity and backtest
+    (a fan chart needs only the quantiles)."""
     from airace.service import scenarios
 
     if not p.get("scenario"):
         raise AiraceError(
             "this chart needs --scenario (a bundled name such as baseline, or a scenario file)"
         )
-    return scenarios.run_scenario(
+    run = scenarios.simulate(
         data,
         scenario=str(p["scenario"]),
         paths=int(p.get("paths") or 10_000),
         seed=int(p.get("seed") or 0),
         until=_date(p["until"], "until") if p.get("until") else None,
+        tornado=analyses,
+        analyses=analyses,
     )
+    return scenarios.as_result(run, data)
 
 
 def _fan(data: Data, p: dict[str, Any]) -> Any:
     from airace.render import charts
 
-    result = _scenario_run(data, p)
+    result = _scenario_run(data, p, analyses=False)
     shown = {k: result.params[k] for k in ("scenario", "paths", "seed", "until")}
     return charts.fan(
         result.records,
