@@ -38,6 +38,11 @@ KIND_NAMES = [
 @click.option("--metric", default=None, help="frontier/lag: eci, gpqa_diamond, ...")
 @click.option("--groups", default=None, help="frontier/lag: country:US,CN (leader first).")
 @click.option("--source", default=None, help="frontier/lag: score source.")
+@click.option(
+    "--setting",
+    default=None,
+    help="frontier/lag: score setting (default like-for-like; see airace gap).",
+)
 @click.option("--window", default=None, help="cadence: window ending at --as-of (14M).")
 @click.option("--labs", default=None, help="cadence: comma-separated labs.")
 @click.option("--rule", default=None, help="cadence: counting rule.")

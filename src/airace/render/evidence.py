@@ -13,6 +13,7 @@ from typing import Any
 
 from airace.errors import AiraceError, suggest
 from airace.service.data import Data
+from airace.service.frontier import gap_params as _gap_args
 
 
 def _date(value: Any, name: str) -> dt.date:
@@ -34,15 +35,6 @@ def _subtitle(params: dict[str, Any]) -> str:
         for k, v in params.items()
         if shown(v)
     )
-
-
-def _gap_args(p: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "metric": p.get("metric"),
-        "groups": p.get("groups") or "country:US,CN",
-        "source": p.get("source"),
-        "tie": float(p.get("tie") or 0),
-    }
 
 
 def _frontier(data: Data, p: dict[str, Any]) -> Any:

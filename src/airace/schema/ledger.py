@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -19,8 +19,8 @@ from airace.errors import AiraceError
 from airace.schema.dictionary import check_slug, data_dir
 from airace.schema.yamlfile import parse_model, read_yaml
 
-KINDS = ("count", "ratio", "quantity", "trend", "comparison", "event", "prediction")
-ANALYSES = (
+Kind = Literal["count", "ratio", "quantity", "trend", "comparison", "event", "prediction"]
+Analysis = Literal[
     "cadence",
     "gap",
     "gap_stats",
@@ -33,7 +33,9 @@ ANALYSES = (
     "model_scores",
     "efficiency",
     "scenario",
-)
+]
+KINDS = get_args(Kind)
+ANALYSES = get_args(Analysis)
 OPS = ("eq", "approx", "lt", "le", "gt", "ge", "between", "contains")
 
 
@@ -82,20 +84,7 @@ class Reading(Strict):
 
 
 class Check(Strict):
-    analysis: Literal[
-        "cadence",
-        "gap",
-        "gap_stats",
-        "hardware_compare",
-        "budget",
-        "releases",
-        "events",
-        "compute_share",
-        "classify",
-        "model_scores",
-        "efficiency",
-        "scenario",
-    ]
+    analysis: Analysis
     params: dict[str, Any] = Field(default_factory=dict)
     expect: list[Expectation] = Field(default_factory=list)
     readings: list[Reading] = Field(default_factory=list)
@@ -139,7 +128,7 @@ class ProbabilityFrom(Strict):
 class Claim(Strict):
     id: str
     quote: str
-    kind: Literal["count", "ratio", "quantity", "trend", "comparison", "event", "prediction"]
+    kind: Kind
     summary: str | None = None
     speaker: str | None = None
     check: Check | None = None

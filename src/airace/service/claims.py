@@ -180,13 +180,11 @@ def _per_lab_rates(
 
 
 def _gap_args(params: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "metric": params["metric"],
-        "groups": params.get("groups", "country:US,CN"),
-        "source": params.get("source"),
-        "tie": float(params.get("tie", 0)),
-        "setting": params.get("setting", "like-for-like"),
-    }
+    from airace.service.frontier import gap_params
+
+    if "metric" not in params:
+        raise KeyError("metric")
+    return gap_params(params)
 
 
 CAVEATS_SHOWN = ("mixes settings", "stale data", "no data date")

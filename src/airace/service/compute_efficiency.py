@@ -214,6 +214,16 @@ def efficiency_values(params: dict[str, Any], data: Data) -> dict[str, Any]:
         source=params.get("source"),
         setting=params.get("setting", "like-for-like"),
     )
+    # A reading resting on fewer models with a compute figure than ``min_with_compute`` in
+    # either group says "insufficient data": one model cannot stand for what a country needed.
+    least = int(params.get("min_with_compute", 1))
+    thin = [row for row in result.summary["coverage"] if int(row["with_compute"]) < least]
+    if thin:
+        raise AiraceError(
+            "too few models with a training-compute figure to compare efficiency: "
+            + ", ".join(f"{r['group']} {r['with_compute']} of {r['models']}" for r in thin)
+            + f" (min_with_compute {least} per group)"
+        )
     ratio = result.summary["log10_compute_ratio"]
     values: dict[str | None, dict[str, Any]] = {
         None: {

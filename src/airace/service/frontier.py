@@ -155,6 +155,18 @@ def _result(
     )
 
 
+def gap_params(params: dict[str, Any]) -> dict[str, Any]:
+    """The frontier parameters of a ledger check or chart request, with their defaults (one
+    mapping, so a verdict and the chart of its evidence use the same setting and groups)."""
+    return {
+        "metric": params.get("metric"),
+        "groups": params.get("groups") or "country:US,CN",
+        "source": params.get("source"),
+        "tie": float(params.get("tie") or 0),
+        "setting": params.get("setting") or "like-for-like",
+    }
+
+
 def _check_tie(tie: float) -> None:
     if tie < 0:
         raise AiraceError("--tie must be zero or more")

@@ -43,6 +43,8 @@ PARAMS: dict[str, set[str]] = {
     "events": {"as_of", "where", "text", "any_text", "since", "until"},
     "compute_share": {"as_of", "all_rows"},
     "classify": {"as_of", "chip"},
+    "efficiency": {"as_of", "metric", "groups", "source", "levels", "setting", "min_with_compute"},
+    "scenario": {"as_of", "scenario", "paths", "seed"},
 }
 WHERE_TABLE = {"releases": "releases", "events": "events"}
 

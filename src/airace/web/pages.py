@@ -365,7 +365,9 @@ def frontier_page(query: dict[str, str]) -> dict[str, Any]:
     args = {"metric": metric, "groups": groups, "evaluator": evaluator}
     gap = svc.gap(as_of=as_of, **args)
     series = svc.gap_series(since=since, until=as_of, **args)
-    stats = svc.gap_stats(since=since, until=as_of, bootstrap=500, seed=0, **args)
+    stats = svc.gap_stats(
+        since=since, until=as_of, bootstrap=500, seed=0, sensitivity=False, **args
+    )
     rec, st = gap.record, stats.record
     sections = [
         {
