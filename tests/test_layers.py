@@ -17,7 +17,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "airace"
 
 # Lowest first. A module may import its own layer and any lower one, never a higher one.
 LAYERS: list[set[str]] = [
-    {"errors", "version", "schema"},
+    {"errors", "files", "version", "schema"},
     {"catalog", "analysis", "scenarios"},
     {"importers"},
     {"service"},

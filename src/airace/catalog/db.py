@@ -84,11 +84,18 @@ def open_file(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
             time.sleep(0.05)
 
 
+def _new_state(con: duckdb.DuckDBPyConnection) -> None:
+    """Mark the catalog as changed: every committed write gets a fresh state token, so a
+    result cached against the old contents (see :meth:`Catalog.state`) is never reused."""
+    import uuid
+
+    con.execute("INSERT OR REPLACE INTO airace_meta VALUES ('state', ?)", [uuid.uuid4().hex])
+
+
 def _stored_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
     try:
         row = con.execute(
-            "SELECT value FROM information_schema.tables t, airace_meta m "
-            "WHERE t.table_name = 'airace_meta' AND m.key = 'curated_fingerprint'"
+            "SELECT value FROM airace_meta WHERE key = 'curated_fingerprint'"
         ).fetchone()
     except Exception:
         return None
@@ -174,6 +181,7 @@ def build(
         con.execute(
             "INSERT OR REPLACE INTO airace_meta VALUES ('curated_folder', ?)", [str(folder)]
         )
+        _new_state(con)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -214,9 +222,10 @@ class Catalog:
         stored = None
         if self.path.exists():
             con = open_file(self.path, read_only=True)
-            try:
-                stored = _stored_fingerprint(con)
-            finally:
+            stored = _stored_fingerprint(con)
+            if stored == current and self._con is None:
+                self._con = con  # fresh: keep the connection that checked it
+            else:
                 con.close()
         if stored != current:
             self.close()
@@ -234,6 +243,7 @@ class Catalog:
         """The process's read-only connection to a fresh catalog."""
         if self._con is None:
             self.ensure_fresh()
+        if self._con is None:
             self._con = open_file(self.path, read_only=True)
         return self._con
 
@@ -242,6 +252,14 @@ class Catalog:
 
     def rows(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
         return self.con.execute(sql, params or []).fetchall()
+
+    def state(self) -> str:
+        """What the catalog holds, as a token that changes with every build, import or update."""
+        row = self.con.execute(
+            "SELECT string_agg(value, ':' ORDER BY key) FROM airace_meta "
+            "WHERE key IN ('curated_fingerprint', 'state')"
+        ).fetchone()
+        return str(row[0]) if row and row[0] else ""
 
     def has_table(self, name: str) -> bool:
         if self._tables is None:
@@ -261,6 +279,7 @@ class Catalog:
             con.execute("BEGIN TRANSACTION")
             try:
                 yield con
+                _new_state(con)
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")

@@ -65,9 +65,20 @@ def claims() -> None:
     show_default=True,
 )
 @click.option("--strict", is_flag=True, help="Exit 1 when any claim is contradicted.")
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Recompute every verdict instead of reusing the answer stored for the same data, "
+    "code and date (bundled ledgers only; AIRACE_NO_CACHE=1 does the same).",
+)
 @output_option
 def check(
-    ledgers: tuple[Path, ...], as_of: dt.date | None, fmt: str, strict: bool, output: Path | None
+    ledgers: tuple[Path, ...],
+    as_of: dt.date | None,
+    fmt: str,
+    strict: bool,
+    no_cache: bool,
+    output: Path | None,
 ) -> None:
     """One verdict per claim: supported, contradicted, depends on definition, inconclusive
     (an interval admits both outcomes), reported, unconfirmed (event claims resting on
@@ -84,7 +95,7 @@ def check(
     """
     import airace.service as svc
 
-    result = svc.check_claims(ledgers=ledgers, as_of=as_of)
+    result = svc.check_claims(ledgers=ledgers, as_of=as_of, cached=not no_cache)
     records = result.records
     if fmt == "json":
         emit_result(result, fmt, output)

@@ -142,8 +142,8 @@ def emit(text: str, output: Path | None) -> None:
 
 
 def write_file(text: str, output: Path) -> Path:
-    """Write ``text`` to ``output`` whole or not at all (see render.files.write_atomic)."""
-    from airace.render.files import write_atomic
+    """Write ``text`` to ``output`` whole or not at all (see airace.files.write_atomic)."""
+    from airace.files import write_atomic
 
     return write_atomic(output, text.encode("utf-8"))
 

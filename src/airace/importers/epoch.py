@@ -15,49 +15,8 @@ from typing import Any
 
 from airace.errors import AiraceError
 from airace.importers.crosswalk import Crosswalk
-from airace.importers.parsed import Parsed, Publisher
+from airace.importers.parsed import Parsed
 from airace.importers.spec import Column, CsvSpec, read_csv, zip_members
-
-MODELS = Publisher(
-    "Epoch AI",
-    "Data on AI Models",
-    "https://epoch.ai/data/ai-models",
-    "CC BY 4.0",
-    'Epoch AI, "Data on AI Models", published online at epoch.ai. Retrieved from '
-    "https://epoch.ai/data/ai-models",
-)
-HARDWARE = Publisher(
-    "Epoch AI",
-    "Data on Machine Learning Hardware",
-    "https://epoch.ai/data/machine-learning-hardware",
-    "CC BY 4.0",
-    'Epoch AI, "Data on Machine Learning Hardware", published online at epoch.ai. Retrieved '
-    "from https://epoch.ai/data/machine-learning-hardware",
-)
-BENCHMARKS = Publisher(
-    "Epoch AI",
-    "AI Benchmarking Hub",
-    "https://epoch.ai/benchmarks",
-    "CC BY 4.0",
-    'Epoch AI, "AI Benchmarking Hub", published online at epoch.ai. Retrieved from '
-    "https://epoch.ai/benchmarks",
-)
-CLUSTERS = Publisher(
-    "Epoch AI",
-    "AI Supercomputers (GPU clusters)",
-    "https://epoch.ai/data/ai-supercomputers",
-    "CC BY 4.0",
-    'Konstantin Pilz, Robi Rahman, James Sanders, Lennart Heim, "Trends in AI '
-    'Supercomputers", published online at epoch.ai. Retrieved from '
-    "https://epoch.ai/data/ai-supercomputers",
-)
-
-MODEL_VARIANTS = {
-    "notable_ai_models": "epoch-notable",
-    "all_ai_models": "epoch-all",
-    "large_scale_ai_models": "epoch-large-scale",
-    "frontier_ai_models": "epoch-frontier",
-}
 
 MODELS_SPEC = CsvSpec(
     "Epoch AI models",

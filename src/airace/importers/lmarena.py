@@ -19,16 +19,8 @@ from typing import Any
 
 from airace.errors import AiraceError
 from airace.importers.crosswalk import Crosswalk
-from airace.importers.parsed import Parsed, Publisher
+from airace.importers.parsed import Parsed
 from airace.importers.spec import Column, CsvSpec, decode, read_csv, read_json
-
-PUBLISHER = Publisher(
-    "LMArena",
-    "Text Arena leaderboard",
-    "https://lmarena.ai/leaderboard",
-    "not stated by the publisher (credit: LMArena (lmarena.ai), Chatbot Arena leaderboard)",
-    "LMArena (lmarena.ai), Chatbot Arena leaderboard",
-)
 
 CSV_SPEC = CsvSpec(
     "LMArena leaderboard CSV",

@@ -13,16 +13,8 @@ from typing import Any
 
 from airace.errors import AiraceError
 from airace.importers.crosswalk import Crosswalk
-from airace.importers.parsed import Parsed, Publisher
+from airace.importers.parsed import Parsed
 from airace.importers.spec import NUMBER, read_json
-
-PUBLISHER = Publisher(
-    "OpenRouter",
-    "OpenRouter models API (/api/v1/models)",
-    "https://openrouter.ai/models",
-    "not stated by the publisher",
-    "OpenRouter, https://openrouter.ai/api/v1/models",
-)
 
 REQUIRED = ("id", "name", "created")
 # Listing dates outside this range are not plausible (and 1e20 overflows a date).

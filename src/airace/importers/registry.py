@@ -12,11 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from airace.errors import AiraceError, suggest
-from airace.importers import epoch, lmarena, openrouter
-from airace.importers.crosswalk import Crosswalk
+from airace.importers import publishers as pub
 from airace.importers.parsed import Parsed, Publisher
+
+if TYPE_CHECKING:
+    from airace.importers.crosswalk import Crosswalk
 
 EPOCH = "https://epoch.ai/data"
 LMARENA = "https://raw.githubusercontent.com/lmarena/arena-catalog/main/data"
@@ -59,19 +62,60 @@ class Source:
     title: str
 
 
+# Parsers are imported when a file is parsed, not when the registry is read: listing sources
+# (every query's provenance, CLI choices) should not pay for them.
+
+
 def _epoch_models(path: Path, label: str, xw: Crosswalk, variant: str | None) -> Parsed:
-    chosen = variant or epoch.MODEL_VARIANTS.get(path.stem)
+    from airace.importers import epoch
+
+    variants = pub.EPOCH_MODEL_VARIANTS
+    chosen = variant or variants.get(path.stem)
     if chosen is None:
         raise AiraceError(
             "cannot tell which Epoch models file this is from its name; pass --variant "
-            f"({', '.join(epoch.MODEL_VARIANTS.values())})",
+            f"({', '.join(variants.values())})",
             file=label,
         )
-    if chosen not in epoch.MODEL_VARIANTS.values():
-        raise AiraceError(
-            f"unknown variant {chosen!r}; variants: {', '.join(epoch.MODEL_VARIANTS.values())}"
-        )
+    if chosen not in variants.values():
+        raise AiraceError(f"unknown variant {chosen!r}; variants: {', '.join(variants.values())}")
     return epoch.parse_models(path.read_bytes(), label, chosen, xw)
+
+
+def _epoch_hardware(path: Path, label: str, xw: Crosswalk, variant: str | None) -> Parsed:
+    from airace.importers import epoch
+
+    return epoch.parse_hardware(path.read_bytes(), label, xw)
+
+
+def _epoch_clusters(path: Path, label: str, xw: Crosswalk, variant: str | None) -> Parsed:
+    from airace.importers import epoch
+
+    return epoch.parse_clusters(path.read_bytes(), label, xw)
+
+
+def _epoch_benchmarks(path: Path, label: str, xw: Crosswalk, variant: str | None) -> Parsed:
+    from airace.importers import epoch
+
+    return epoch.parse_benchmarks(epoch.benchmark_members(path), label, xw)
+
+
+def _epoch_eci(path: Path, label: str, xw: Crosswalk, variant: str | None) -> Parsed:
+    from airace.importers import epoch
+
+    return epoch.parse_eci(path.read_bytes(), label, xw)
+
+
+def _lmarena(path: Path, label: str, xw: Crosswalk, variant: str | None) -> Parsed:
+    from airace.importers import lmarena
+
+    return lmarena.parse(path.read_bytes(), label, xw)
+
+
+def _openrouter(path: Path, label: str, xw: Crosswalk, variant: str | None) -> Parsed:
+    from airace.importers import openrouter
+
+    return openrouter.parse(path.read_bytes(), label, xw)
 
 
 def _dl(kind: str, name: str, url: str, member: str | None = None) -> Download:
@@ -83,40 +127,40 @@ KINDS: dict[str, Kind] = {
     for k in (
         Kind(
             "epoch-models",
-            epoch.MODELS,
+            pub.EPOCH_MODELS,
             _epoch_models,
-            tuple(epoch.MODEL_VARIANTS.values()),
+            tuple(pub.EPOCH_MODEL_VARIANTS.values()),
             tuple(
                 _dl("epoch-models", f"{stem}.csv", f"{EPOCH}/{stem}.csv")
-                for stem in epoch.MODEL_VARIANTS
+                for stem in pub.EPOCH_MODEL_VARIANTS
             ),
         ),
         Kind(
             "epoch-hardware",
-            epoch.HARDWARE,
-            lambda p, lbl, xw, v: epoch.parse_hardware(p.read_bytes(), lbl, xw),
+            pub.EPOCH_HARDWARE,
+            _epoch_hardware,
             ("epoch-hardware",),
             (_dl("epoch-hardware", "ml_hardware.csv", f"{EPOCH}/ml_hardware.csv"),),
         ),
         Kind(
             "epoch-clusters",
-            epoch.CLUSTERS,
-            lambda p, lbl, xw, v: epoch.parse_clusters(p.read_bytes(), lbl, xw),
+            pub.EPOCH_CLUSTERS,
+            _epoch_clusters,
             ("epoch-clusters",),
             (_dl("epoch-clusters", "gpu_clusters.csv", f"{EPOCH}/gpu_clusters.csv"),),
         ),
         Kind(
             "epoch-benchmarks",
-            epoch.BENCHMARKS,
-            lambda p, lbl, xw, v: epoch.parse_benchmarks(epoch.benchmark_members(p), lbl, xw),
+            pub.EPOCH_BENCHMARKS,
+            _epoch_benchmarks,
             ("epoch-benchmarks",),
             (_dl("epoch-benchmarks", "benchmark_data.zip", f"{EPOCH}/benchmark_data.zip"),),
             takes_folder=True,
         ),
         Kind(
             "epoch-eci",
-            epoch.BENCHMARKS,
-            lambda p, lbl, xw, v: epoch.parse_eci(p.read_bytes(), lbl, xw),
+            pub.EPOCH_BENCHMARKS,
+            _epoch_eci,
             ("epoch-eci",),
             (
                 _dl(
@@ -129,8 +173,8 @@ KINDS: dict[str, Kind] = {
         ),
         Kind(
             "lmarena",
-            lmarena.PUBLISHER,
-            lambda p, lbl, xw, v: lmarena.parse(p.read_bytes(), lbl, xw),
+            pub.LMARENA,
+            _lmarena,
             ("lmarena", "lmarena-history", "lmarena-meta"),
             (
                 _dl("lmarena", "leaderboard-text.json", f"{LMARENA}/leaderboard-text.json"),
@@ -139,8 +183,8 @@ KINDS: dict[str, Kind] = {
         ),
         Kind(
             "openrouter",
-            openrouter.PUBLISHER,
-            lambda p, lbl, xw, v: openrouter.parse(p.read_bytes(), lbl, xw),
+            pub.OPENROUTER,
+            _openrouter,
             ("openrouter",),
             (_dl("openrouter", "openrouter_models.json", "https://openrouter.ai/api/v1/models"),),
         ),
@@ -185,7 +229,7 @@ SOURCES: dict[str, Source] = {
     )
 }
 
-MODEL_VARIANTS_HELP = ", ".join(epoch.MODEL_VARIANTS.values())
+MODEL_VARIANTS_HELP = ", ".join(pub.EPOCH_MODEL_VARIANTS.values())
 
 # Which score source answers a metric when several have it (gap's default source).
 SCORE_PREFERENCE = ("epoch-eci", "lmarena", "epoch-benchmarks", "lmarena-history")

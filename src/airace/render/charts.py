@@ -24,7 +24,7 @@ from typing import Any
 import altair as alt
 
 from airace.errors import AiraceError
-from airace.render.files import write_atomic
+from airace.files import write_atomic
 from airace.service.result import Source
 
 WIDTH = 640

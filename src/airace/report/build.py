@@ -41,7 +41,7 @@ def runtime(vl_version: str | None = None) -> str:
     raw = vlc.javascript_bundle(vl_version=vl_version)  # type: ignore[call-arg]
     bundle = str(raw).replace("</script", "<\\/script")
     if cache is not None:
-        from airace.render.charts import write_atomic
+        from airace.files import write_atomic
 
         try:
             cache.mkdir(parents=True, exist_ok=True)
@@ -247,6 +247,6 @@ def build_report(
 
 def write_report(html: str, path: str | os.PathLike[str]) -> Path:
     """Write the report atomically (temporary file renamed into place)."""
-    from airace.render.charts import write_atomic
+    from airace.files import write_atomic
 
     return write_atomic(path, html.encode("utf-8"))

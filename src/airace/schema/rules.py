@@ -6,43 +6,39 @@ Rules are data, not code, so users can write their own and every count names its
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
-
 from airace.errors import AiraceError
 from airace.schema.dictionary import check_slug, data_dir, load_dictionary
-from airace.schema.yamlfile import parse_model, read_yaml
+from airace.schema.yamlfile import read_yaml
 
 Scalar = str | bool | int | float
 Condition = dict[str, Scalar | list[Scalar]]
 
 
-class Collapse(BaseModel):
-    """Launches of the same group (org + ``by`` columns) close together count once."""
+@dataclass(frozen=True)
+class Collapse:
+    """Launches of the same group (org + ``by`` columns) close together count once.
 
-    model_config = ConfigDict(extra="forbid")
-    by: list[str] = Field(default_factory=lambda: ["family_id"])
-    within_days: int | None = Field(
-        default=None,
-        ge=0,
-        description="A launch at most this many days after the previous launch of the same "
-        "group collapses into it; null counts each group once per window.",
-    )
+    ``within_days``: a launch at most this many days after the previous launch of the same
+    group collapses into it; None counts each group once per window.
+    """
+
+    by: list[str] = field(default_factory=lambda: ["family_id"])
+    within_days: int | None = None
 
 
-class CountingRule(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+@dataclass(frozen=True)
+class CountingRule:
     name: str
     title: str
     description: str
-    include: Condition = Field(default_factory=dict)
-    exclude: Condition = Field(default_factory=dict)
+    include: Condition = field(default_factory=dict)
+    exclude: Condition = field(default_factory=dict)
     collapse: Collapse | None = None
-
-    _slug = field_validator("name")(check_slug)
 
     def columns(self) -> set[str]:
         """Release columns the rule needs; a source without them cannot use the rule."""
@@ -71,6 +67,74 @@ class CountingRule(BaseModel):
         return "; ".join(parts) or "every release"
 
 
+# The shape of a rule file, checked by hand: a rule is read on every cadence query, and
+# importing a validation library for six keys would cost more than the query itself.
+_RULE_KEYS = ("name", "title", "description", "include", "exclude", "collapse")
+_REQUIRED = ("name", "title", "description")
+
+
+def _shape_error(path: Path, field_name: str, message: str) -> AiraceError:
+    return AiraceError(message, file=str(path), field=field_name)
+
+
+def _mapping(value: Any, path: Path, field_name: str) -> dict[str, Any]:
+    if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
+        raise _shape_error(path, field_name, "must be a mapping of column names")
+    return value
+
+
+def _condition(value: Any, path: Path, field_name: str) -> Condition:
+    cond = _mapping({} if value is None else value, path, field_name)
+    for col, val in cond.items():
+        items = val if isinstance(val, list) else [val]
+        if not all(isinstance(v, (str, bool, int, float)) for v in items):
+            raise _shape_error(path, f"{field_name}.{col}", "must be a value or a list of values")
+    return cond
+
+
+def _collapse(value: Any, path: Path) -> Collapse | None:
+    if value is None:
+        return None
+    data = _mapping(value, path, "collapse")
+    for key in data:
+        if key not in ("by", "within_days"):
+            raise _shape_error(path, f"collapse.{key}", "unknown field")
+    by = data.get("by", ["family_id"])
+    if not isinstance(by, list) or not all(isinstance(c, str) for c in by):
+        raise _shape_error(path, "collapse.by", "must be a list of column names")
+    within = data.get("within_days")
+    if within is not None:
+        if isinstance(within, bool) or not isinstance(within, int):
+            raise _shape_error(path, "collapse.within_days", "must be a whole number or null")
+        if within < 0:
+            raise _shape_error(path, "collapse.within_days", "must be greater than or equal to 0")
+    return Collapse(by=by, within_days=within)
+
+
+def parse_rule(data: dict[str, Any], path: Path) -> CountingRule:
+    """A CountingRule from a parsed YAML mapping; one AiraceError naming the first problem."""
+    for key in data:
+        if key not in _RULE_KEYS:
+            raise _shape_error(path, str(key), "unknown field")
+    for key in _REQUIRED:
+        if key not in data:
+            raise _shape_error(path, key, "required field is missing")
+        if not isinstance(data[key], str):
+            raise _shape_error(path, key, "must be text")
+    try:
+        check_slug(data["name"])
+    except ValueError as exc:
+        raise _shape_error(path, "name", str(exc)) from None
+    return CountingRule(
+        name=data["name"],
+        title=data["title"],
+        description=data["description"],
+        include=_condition(data.get("include"), path, "include"),
+        exclude=_condition(data.get("exclude"), path, "exclude"),
+        collapse=_collapse(data.get("collapse"), path),
+    )
+
+
 def _type_problem(ftype: str, value: Scalar) -> str | None:
     """Why a condition value can never equal a cell of a column of this type (a mismatch
     would silently match no row and count 0), or None."""
@@ -96,12 +160,16 @@ def _type_problem(ftype: str, value: Scalar) -> str | None:
     return None
 
 
-def _check_fields(rule: CountingRule, path: Path) -> None:
-    """Conditions must name release columns and use values those columns can hold."""
+def _release_columns() -> set[str]:
     from airace.schema.tables import load_meta
 
+    return set(load_meta("releases").columns)
+
+
+def _check_fields(rule: CountingRule, path: Path, release_cols: set[str] | None = None) -> None:
+    """Conditions must name release columns and use values those columns can hold."""
     dictionary = load_dictionary()
-    release_cols = set(load_meta("releases").columns)
+    release_cols = release_cols if release_cols is not None else _release_columns()
     for key, cond in (("include", rule.include), ("exclude", rule.exclude)):
         for col, val in cond.items():
             if col not in release_cols:
@@ -142,12 +210,12 @@ def _check_fields(rule: CountingRule, path: Path) -> None:
                 )
 
 
-def load_rule_file(path: Path) -> CountingRule:
+def load_rule_file(path: Path, release_cols: set[str] | None = None) -> CountingRule:
     data: Any = read_yaml(path)
     if not isinstance(data, dict):
         raise AiraceError("a counting rule must be a YAML mapping", file=str(path))
-    rule = parse_model(CountingRule, data, path)
-    _check_fields(rule, path)
+    rule = parse_rule(data, path)
+    _check_fields(rule, path, release_cols)
     return rule
 
 
@@ -158,7 +226,8 @@ def rules_dir() -> Path:
 @cache
 def bundled_rules() -> tuple[CountingRule, ...]:
     """The bundled rules, ordered from strictest to loosest (their file names sort so)."""
-    return tuple(load_rule_file(p) for p in sorted(rules_dir().glob("*.yaml")))
+    cols = _release_columns()
+    return tuple(load_rule_file(p, cols) for p in sorted(rules_dir().glob("*.yaml")))
 
 
 def resolve_rule(name_or_path: str) -> CountingRule:

@@ -6,15 +6,17 @@ Pydantic does the schema work; this module turns its errors into one readable li
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
 
 from airace.errors import AiraceError
 from airace.schema.dictionary import _Loader
 
-M = TypeVar("M", bound=BaseModel)
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+M = TypeVar("M", bound="BaseModel")
 
 
 # User YAML (ledgers, rules) is small: the bundled ledgers are ~25 kB and a few thousand
@@ -132,6 +134,8 @@ def location(loc: tuple[Any, ...]) -> str:
 
 def parse_model(model: type[M], data: Any, path: Path, row: str | None = None) -> M:
     """Validate ``data`` against ``model``; raise one AiraceError naming the first problem."""
+    from pydantic import ValidationError
+
     try:
         return model.model_validate(data)
     except ValidationError as exc:

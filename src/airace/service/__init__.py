@@ -181,10 +181,38 @@ def list_sources() -> Result:
     return op.snapshots()
 
 
-def check_claims(data: Data | None = None, **params: Any) -> Result:
+def check_claims(data: Data | None = None, *, cached: bool = False, **params: Any) -> Result:
+    """Verdicts for the claims of the ledgers (the bundled ones by default).
+
+    ``cached=True`` reuses the answer stored for the same catalog state, code and date when
+    the bundled ledgers are checked on the catalog (see :mod:`airace.service.cache`); such a
+    result holds the records, sources, params and ``extra["counts"]``, not the verdict
+    objects the report uses.
+    """
+    import datetime as dt
+
+    provider = _data(data)
+    if cached and not params.get("ledgers"):
+        from airace.service import cache
+
+        as_of = params.get("as_of") or dt.date.today()
+        state = getattr(provider, "state", None)
+
+        def compute() -> Result:
+            from airace.service import claims as op
+
+            return op.check(provider, as_of=as_of)
+
+        return cache.cached(
+            "claims-check",
+            {"as_of": as_of},
+            state() if callable(state) else None,
+            compute,
+            extra=("counts",),
+        )
     from airace.service import claims as op
 
-    return op.check(_data(data), **params)
+    return op.check(provider, **params)
 
 
 def explain_claim(data: Data | None = None, **params: Any) -> Result:

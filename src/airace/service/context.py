@@ -8,8 +8,12 @@ same transaction.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from airace.catalog import Catalog, paths
+
+if TYPE_CHECKING:
+    import duckdb
 
 _CURRENT: Catalog | None = None
 
@@ -19,8 +23,6 @@ def get_catalog() -> Catalog:
     global _CURRENT
     path, folder = paths.catalog_path(), paths.curated_dir()
     if _CURRENT is None or _CURRENT.path != path or _CURRENT.folder != folder:
-        from airace.importers.run import recrosswalk
-
         if _CURRENT is not None:
             _CURRENT.close()
         _CURRENT = Catalog(path, folder, today=dt.date.today(), after_build=recrosswalk)
@@ -33,3 +35,10 @@ def reset() -> None:
     if _CURRENT is not None:
         _CURRENT.close()
     _CURRENT = None
+
+
+def recrosswalk(con: duckdb.DuckDBPyConnection) -> object:
+    """Re-match imported names after a rebuild (imported only when a rebuild happens)."""
+    from airace.importers.run import recrosswalk as run
+
+    return run(con)

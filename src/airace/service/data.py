@@ -67,6 +67,10 @@ class CatalogData:
         self.catalog = catalog
         self._cache: dict[Any, tuple[bool, Any]] = {}
 
+    def state(self) -> str:
+        """The catalog's state token (what cached results are keyed by)."""
+        return self.catalog.state()
+
     def _once(self, key: Any, load: Callable[[], Any]) -> Any:
         if key not in self._cache:
             try:
