@@ -522,7 +522,7 @@ OPS: list[Op] = [
         "check_claims",
         "The bundled ledger's claims and their verdicts.",
         AsOfParams,
-        lambda p: _svc().check_claims(**p),
+        lambda p: _svc().check_claims(cached=True, **p),
         "claims",
     ),
     Op(

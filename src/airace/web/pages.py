@@ -182,7 +182,7 @@ def overview(query: dict[str, str]) -> dict[str, Any]:
     quarter = dt.date(as_of.year, 3 * ((as_of.month - 1) // 3) + 1, 1)
     gap = svc.gap(metric=metric, groups="country:US,CN", as_of=as_of)
     launches = svc.releases(since=quarter, until=as_of)
-    ledger = svc.check_claims(as_of=as_of)
+    ledger = svc.check_claims(as_of=as_of, cached=True)
     rec = gap.record
     sections = [
         {
@@ -561,7 +561,7 @@ def claims_page(query: dict[str, str]) -> dict[str, Any]:
 
     svc = _svc()
     as_of = _day(query, "as_of", None)
-    ledger = svc.check_claims(as_of=as_of)
+    ledger = svc.check_claims(as_of=as_of, cached=True)
     ids = [r["claim_id"] for r in ledger.records]
     claim = _choice(query, "claim", ids, ids[0])
     explained = svc.explain_claim(claim_id=claim, as_of=as_of)
