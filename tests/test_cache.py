@@ -82,6 +82,25 @@ def test_damaged_entry_is_recomputed_and_replaced(counter, home: Path):
     assert json.loads(entry.read_text(encoding="utf-8"))["records"][0]["x"] == 2
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[]",
+        '{"operation": "demo", "records": 5, "sources": [], "caveats": [], "params": {}, '
+        '"definitions": {}, "summary": {}, "extra": {}}',
+        '{"operation": "demo", "records": [], "sources": [{"nope": 1}], "caveats": [], '
+        '"params": {}, "definitions": {}, "summary": {}, "extra": {}}',
+    ],
+)
+def test_a_foreign_entry_is_never_returned(counter, home: Path, text: str):
+    calls, compute = counter
+    cache.cached("demo", {}, "s1", compute(1))
+    (entry,) = (home / "cache").glob("demo-*.json")
+    entry.write_text(text, encoding="utf-8")
+    again = cache.cached("demo", {}, "s1", compute(2))
+    assert calls == [1, 2] and again.records[0]["x"] == 2
+
+
 def test_switched_off_by_environment(counter, monkeypatch: pytest.MonkeyPatch, home: Path):
     calls, compute = counter
     monkeypatch.setenv("AIRACE_NO_CACHE", "1")

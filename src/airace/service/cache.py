@@ -75,7 +75,24 @@ def _to_json(result: Result, extra: tuple[str, ...]) -> dict[str, Any]:
     }
 
 
+def _shape_ok(data: Any) -> bool:
+    """An entry we wrote: anything else (hand-edited, truncated, foreign) is recomputed."""
+    if not isinstance(data, dict):
+        return False
+    lists = ("records", "sources", "caveats")
+    dicts = ("params", "definitions", "summary", "extra")
+    return (
+        isinstance(data.get("operation"), str)
+        and all(isinstance(data.get(k), list) for k in lists)
+        and all(isinstance(data.get(k), dict) for k in dicts)
+        and all(isinstance(r, dict) for r in data["records"])
+        and all(isinstance(s, dict) for s in data["sources"])
+    )
+
+
 def _from_json(data: dict[str, Any]) -> Result:
+    if not _shape_ok(data):
+        raise ValueError("not a cache entry")
     sources = [Source(**{**s, "pages": tuple(s.get("pages") or ())}) for s in data["sources"]]
     return Result(
         data["operation"],
