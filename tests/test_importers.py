@@ -245,6 +245,16 @@ def test_cadence_and_releases_on_an_imported_source(home: Path, tmp_path: Path):
 def test_compare_dates_finds_differences_and_gaps(home: Path, tmp_path: Path):
     rows = [list(r) for r in upstream.EPOCH_MODEL_ROWS]
     rows[0][2] = "2024-12-20"  # DeepSeek-V3 six days earlier than our curated date
+    template = rows[0]
+    extra = {  # models we lack: one out of scope, one unreleased, one possibly missed
+        "DeepSeek-Fold": ("2025-01-10", "Biology", "Open weights (unrestricted)"),
+        "DeepSeek-Internal": ("2025-01-11", "Language", "Unreleased"),
+        "DeepSeek-Painter": ("2025-01-12", "Image generation", "API access"),
+    }
+    for name, (day, domain, access) in extra.items():
+        row = list(template)
+        row[0], row[2], row[3], row[10] = name, day, domain, access
+        rows.append(row)
     import_path("epoch-models", upstream.epoch_models(tmp_path, rows=rows))
     code, out, err = run_cli(
         "compare-dates", "--source", "epoch-notable", "--lab", "deepseek", "--format", "json"
@@ -264,6 +274,14 @@ def test_compare_dates_finds_differences_and_gaps(home: Path, tmp_path: Path):
     assert "deepseek-r1" in missing  # launched before the source's last row, not in it
     assert "deepseek-r1-0528" not in missing  # after the source's last date (2025-03-01)
     assert "deepseek-v3-0324" not in missing
+    lacking = {
+        i["source_name"]: i["explained"] for i in issues if i["issue"] == "missing_in_airace"
+    }
+    assert lacking == {
+        "DeepSeek-Fold": "outside the releases table's scope (domain: Biology)",
+        "DeepSeek-Internal": "the source marks it unreleased: not a public launch",
+        "DeepSeek-Painter": None,
+    }
     code, out, _ = run_cli(
         "compare-dates",
         "--source",
@@ -276,6 +294,20 @@ def test_compare_dates_finds_differences_and_gaps(home: Path, tmp_path: Path):
         "json",
     )
     assert not [i for i in data_of(out) if i["issue"] == "date_differs"]
+
+
+def test_models_we_lack_are_explained_only_by_the_sources_own_fields():
+    from airace.analysis.external import explain_missing
+
+    assert "unreleased" in explain_missing("Unreleased", "Language")
+    assert explain_missing("Open weights (unrestricted)", "Biology") == (
+        "outside the releases table's scope (domain: Biology)"
+    )
+    assert "Robotics,Games" in explain_missing("API access", "Robotics,Games")
+    # one in-scope domain is enough to count as a possible launch we lack
+    assert explain_missing("Open weights (unrestricted)", "Robotics,Vision,Language") is None
+    assert explain_missing("API access", "Image generation") is None
+    assert explain_missing(None, None) is None and explain_missing(float("nan"), "") is None
 
 
 def test_date_differences_are_explained_when_our_row_accounts_for_them():

@@ -145,20 +145,22 @@ def compare_dates(
         )
     unmatched = theirs[theirs["model_id"].isna() & (theirs["release_date"] >= start)]
     for row in unmatched.itertuples(index=False):
-        records.append(
-            _rec(
-                "missing_in_airace",
-                None,
-                ",".join(row.labs),
-                None,
-                None,
-                row.model_name,
-                row.release_date,
-                None,
-                None,
-                row.link,
-            )
+        rec = _rec(
+            "missing_in_airace",
+            None,
+            ",".join(row.labs),
+            None,
+            None,
+            row.model_name,
+            row.release_date,
+            None,
+            None,
+            row.link,
         )
+        rec["explained"] = explain_missing(
+            getattr(row, "accessibility", None), getattr(row, "domain", None)
+        )
+        records.append(rec)
     columns = [
         "issue",
         "model_id",
@@ -183,6 +185,26 @@ def compare_dates(
         .reset_index(drop=True)
     )
     return out
+
+
+# Domains (Epoch's ``domain`` field) of the models the releases table covers: general,
+# multimodal and media models. A model of none of them (protein folding, weather, robotics,
+# games) is outside the table's scope, not a launch we missed.
+RELEASE_DOMAINS = frozenset(
+    {"language", "multimodal", "vision", "image generation", "video", "audio", "speech"}
+)
+
+
+def explain_missing(accessibility: object, domain: object) -> str | None:
+    """Why a model of the source is not a curated release, from the source's own fields
+    (None: unexplained, i.e. possibly a launch we lack)."""
+    if isinstance(accessibility, str) and accessibility.strip().casefold() == "unreleased":
+        return "the source marks it unreleased: not a public launch"
+    if isinstance(domain, str) and domain.strip():
+        domains = {d.strip().casefold() for d in domain.split(",") if d.strip()}
+        if not domains & RELEASE_DOMAINS:
+            return f"outside the releases table's scope (domain: {domain.strip()})"
+    return None
 
 
 def explain_difference(

@@ -45,7 +45,9 @@ def compare_dates(
 
     Issues: date_differs (|days| > --days), missing_in_source (our launch, not in the
     source; only general-model launches up to the source's last date), missing_in_airace
-    (the source's model of one of our labs that matches no curated release).
+    (the source's model of one of our labs that matches no curated release). `explained`
+    says why a difference is not an error: our row accounts for the other date, or the
+    source itself marks the model unreleased or outside the releases table's domains.
 
     \b
     Examples:
