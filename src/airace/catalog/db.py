@@ -84,12 +84,21 @@ def open_file(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
             time.sleep(0.05)
 
 
-def _new_state(con: duckdb.DuckDBPyConnection) -> None:
-    """Mark the catalog as changed: every committed write gets a fresh state token, so a
-    result cached against the old contents (see :meth:`Catalog.state`) is never reused."""
+@contextmanager
+def _committed(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """One transaction: committed with a fresh state token on success, rolled back on any
+    error or interruption. The token marks the catalog as changed, so a result cached
+    against the old contents (see :meth:`Catalog.state`) is never reused."""
     import uuid
 
-    con.execute("INSERT OR REPLACE INTO airace_meta VALUES ('state', ?)", [uuid.uuid4().hex])
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        con.execute("INSERT OR REPLACE INTO airace_meta VALUES ('state', ?)", [uuid.uuid4().hex])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
 
 
 def _stored_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
@@ -148,44 +157,39 @@ def build(
     path.parent.mkdir(parents=True, exist_ok=True)
     con = open_file(path, read_only=False)
     try:
-        con.execute("BEGIN TRANSACTION")
-        con.execute(
-            "CREATE TABLE IF NOT EXISTS airace_meta (key VARCHAR PRIMARY KEY, value VARCHAR)"
-        )
-        con.execute(
-            "CREATE OR REPLACE TABLE curated_tables (name VARCHAR, title VARCHAR, "
-            "licence VARCHAR, rows BIGINT, description VARCHAR)"
-        )
-        for table in tables.values():
-            frame = table_frame(table)
-            con.execute(_create_sql(table))
-            if len(frame):
-                con.register("_frame", frame)
-                con.execute(f'INSERT INTO "{table.name}" SELECT * FROM _frame')
-                con.unregister("_frame")
+        with _committed(con):
             con.execute(
-                "INSERT INTO curated_tables VALUES (?, ?, ?, ?, ?)",
-                [
-                    table.name,
-                    table.meta.title,
-                    table.meta.licence,
-                    len(table.rows),
-                    table.meta.description,
-                ],
+                "CREATE TABLE IF NOT EXISTS airace_meta (key VARCHAR PRIMARY KEY, value VARCHAR)"
             )
-        if after_build is not None:
-            after_build(con)
-        con.execute(
-            "INSERT OR REPLACE INTO airace_meta VALUES ('curated_fingerprint', ?)", [digest]
-        )
-        con.execute(
-            "INSERT OR REPLACE INTO airace_meta VALUES ('curated_folder', ?)", [str(folder)]
-        )
-        _new_state(con)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+            con.execute(
+                "CREATE OR REPLACE TABLE curated_tables (name VARCHAR, title VARCHAR, "
+                "licence VARCHAR, rows BIGINT, description VARCHAR)"
+            )
+            for table in tables.values():
+                frame = table_frame(table)
+                con.execute(_create_sql(table))
+                if len(frame):
+                    con.register("_frame", frame)
+                    con.execute(f'INSERT INTO "{table.name}" SELECT * FROM _frame')
+                    con.unregister("_frame")
+                con.execute(
+                    "INSERT INTO curated_tables VALUES (?, ?, ?, ?, ?)",
+                    [
+                        table.name,
+                        table.meta.title,
+                        table.meta.licence,
+                        len(table.rows),
+                        table.meta.description,
+                    ],
+                )
+            if after_build is not None:
+                after_build(con)
+            con.execute(
+                "INSERT OR REPLACE INTO airace_meta VALUES ('curated_fingerprint', ?)", [digest]
+            )
+            con.execute(
+                "INSERT OR REPLACE INTO airace_meta VALUES ('curated_folder', ?)", [str(folder)]
+            )
     finally:
         con.close()
     return digest
@@ -276,14 +280,8 @@ class Catalog:
         self.close()
         con = open_file(self.path, read_only=False)
         try:
-            con.execute("BEGIN TRANSACTION")
-            try:
+            with _committed(con):
                 yield con
-                _new_state(con)
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
         finally:
             con.close()
             self._tables = None

@@ -154,6 +154,21 @@ def table(
     }
 
 
+def _frontier_charts(gap: Result, title: str) -> list[dict[str, Any]]:
+    """The frontier chart of a gap result (none when the chart cannot be drawn)."""
+    from airace.render import charts
+
+    view = chart(
+        "frontier",
+        gap,
+        lambda: charts.frontier(
+            gap.extra["points"], gap=gap.record, title=title, sources=gap.sources
+        ),
+        0,
+    )
+    return [view] if view else []
+
+
 def sources_of(*results: Result) -> list[str]:
     from airace.render.charts import source_line
 
@@ -193,23 +208,7 @@ def overview(query: dict[str, str]) -> dict[str, Any]:
                 f"{rec['follower_model']} ({charts._fmt(rec['follower_score'])}); lag "
                 f"{charts._fmt(rec['lag_months'])} months."
             ],
-            "charts": [
-                c
-                for c in [
-                    chart(
-                        "frontier",
-                        gap,
-                        lambda: charts.frontier(
-                            gap.extra["points"],
-                            gap=rec,
-                            title=f"{metric}: US vs CN frontier",
-                            sources=gap.sources,
-                        ),
-                        0,
-                    )
-                ]
-                if c
-            ],
+            "charts": _frontier_charts(gap, f"{metric}: US vs CN frontier"),
             "tables": [],
             "sources": sources_of(gap),
         },
@@ -368,28 +367,12 @@ def frontier_page(query: dict[str, str]) -> dict[str, Any]:
     stats = svc.gap_stats(
         since=since, until=as_of, bootstrap=500, seed=0, sensitivity=False, **args
     )
-    rec, st = gap.record, stats.record
+    st = stats.record
     sections = [
         {
             "title": f"Frontier and lag at {as_of}",
             "paragraphs": [f"{k}: {v}" for k, v in gap.definitions.items()] + gap.caveats,
-            "charts": [
-                c
-                for c in [
-                    chart(
-                        "frontier",
-                        gap,
-                        lambda: charts.frontier(
-                            gap.extra["points"],
-                            gap=rec,
-                            title=f"{metric}: {groups}",
-                            sources=gap.sources,
-                        ),
-                        0,
-                    )
-                ]
-                if c
-            ],
+            "charts": _frontier_charts(gap, f"{metric}: {groups}"),
             "tables": [
                 table(
                     gap,
